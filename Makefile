@@ -1,0 +1,139 @@
+# nnpipe: small C programs for neural-network pipelines.
+#
+#   make                 build every tool into bin/ (tuned for this machine)
+#   make test            unit tests (C) and command-line tests (bats)
+#   make bench [BENCH=gemm]   benchmarks next to their peers
+#   make install PREFIX=/usr/local DESTDIR= PROGRAM_PREFIX=nn-
+#   make PORTABLE=1      no host-specific flags
+#   make SANITIZE=1      AddressSanitizer + UndefinedBehaviorSanitizer
+#   make CC=clang, make CC=musl-gcc STATIC=1
+#
+# Builds of different flavours go to different folders: set BUILD (objects,
+# default build) and BIN (programs, default bin), e.g.
+#   make CC=clang BUILD=build/clang BIN=build/clang/bin test
+
+VERSION := 0.1.0
+CC ?= cc
+PYTHON ?= /usr/bin/python3
+BUILD ?= build
+BIN ?= bin
+PREFIX ?= /usr/local
+DESTDIR ?=
+PROGRAM_PREFIX ?=
+PORTABLE ?= 0
+SANITIZE ?= 0
+STATIC ?= 0
+BENCH ?=
+
+# -march=native where the compiler takes it, unless PORTABLE=1.
+ifeq ($(PORTABLE),1)
+ARCH_FLAGS :=
+else
+ARCH_FLAGS := $(shell $(CC) -march=native -x c -c -o /dev/null /dev/null 2>/dev/null && echo -march=native)
+endif
+
+# -std=c11 turns off FMA contraction in gcc; the GEMM wants it back.
+OPT_FLAGS ?= -O3 -ffp-contract=fast
+WARN_FLAGS := -Wall -Wextra -pedantic
+CFLAGS ?=
+ALL_CFLAGS := -std=c11 $(OPT_FLAGS) $(ARCH_FLAGS) $(WARN_FLAGS) -D_POSIX_C_SOURCE=200809L \
+	-DNNPIPE_VERSION='"$(VERSION)"' -Ilib -pthread -MMD -MP $(CFLAGS)
+LDLIBS := -lm -pthread
+LDFLAGS ?=
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g
+LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(STATIC),1)
+LDFLAGS += -static
+endif
+
+LIB_SRC := $(sort $(wildcard lib/*/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_A := $(BUILD)/libnnpipe.a
+TOOL_SRC := $(sort $(wildcard tools/*.c))
+TOOLS := $(TOOL_SRC:tools/%.c=$(BIN)/%)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_NAMES := $(TOOL_SRC:tools/%.c=%)
+
+.SECONDARY:
+.PHONY: all test unit bats bench install uninstall clean man check-bats size
+all: $(TOOLS) $(LIB_A)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/%: $(BUILD)/tools/%.o $(LIB_A)
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+# ---- tests ---------------------------------------------------------------
+# bats-core is installed on demand where we are root with apt-get.
+check-bats:
+	@command -v bats >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing bats with apt-get" >&2; \
+	    (apt-get install -y -q bats >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q bats >/dev/null)); \
+	  fi; \
+	  command -v bats >/dev/null 2>&1 || { echo "bats-core is missing: install it (Debian: apt-get install bats)" >&2; exit 1; }; }
+
+test: all $(UNIT_BIN) check-bats
+	@NNPIPE_BIN=$(abspath $(BIN)) NNPIPE_UNIT=$(abspath $(BUILD)/tests) PYTHON=$(PYTHON) \
+	  SHARED_DATA=$(abspath ../shared/data) sh tests/run
+
+unit: $(UNIT_BIN)
+	@NNPIPE_UNIT=$(abspath $(BUILD)/tests) SHARED_DATA=$(abspath ../shared/data) sh tests/run unit
+
+bats: all check-bats
+	@NNPIPE_BIN=$(abspath $(BIN)) PYTHON=$(PYTHON) SHARED_DATA=$(abspath ../shared/data) sh tests/run bats
+
+# ---- benchmarks ------------------------------------------------------------
+bench: all
+	@NNPIPE_BIN=$(abspath $(BIN)) PYTHON=$(PYTHON) SHARED_DATA=$(abspath ../shared/data) sh bench/run "$(BENCH)"
+
+# ---- man pages, generated from --help so they never drift ----------------
+MAN_PAGES := $(TOOL_NAMES:%=$(BUILD)/man/%.1)
+man: $(MAN_PAGES)
+$(BUILD)/man/%.1: $(BIN)/% man/mkman.sh
+	@mkdir -p $(dir $@)
+	sh man/mkman.sh $< $* $(VERSION) > $@.tmp && mv $@.tmp $@
+
+# ---- install ---------------------------------------------------------------
+install: all man
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/nnpipe
+	for t in $(TOOL_NAMES); do \
+	  install -m 755 $(BIN)/$$t $(DESTDIR)$(PREFIX)/bin/$(PROGRAM_PREFIX)$$t; \
+	  install -m 644 $(BUILD)/man/$$t.1 $(DESTDIR)$(PREFIX)/share/man/man1/$(PROGRAM_PREFIX)$$t.1; \
+	done
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libnnpipe.a
+	for d in lib/*/; do \
+	  sub=$$(basename $$d); mkdir -p $(DESTDIR)$(PREFIX)/include/nnpipe/$$sub; \
+	  for h in $$d*.h; do [ -f "$$h" ] && install -m 644 $$h $(DESTDIR)$(PREFIX)/include/nnpipe/$$sub/; done; \
+	done
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' nnpipe.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/nnpipe.pc
+
+uninstall:
+	for t in $(TOOL_NAMES); do rm -f $(DESTDIR)$(PREFIX)/bin/$(PROGRAM_PREFIX)$$t \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/$(PROGRAM_PREFIX)$$t.1; done
+	rm -rf $(DESTDIR)$(PREFIX)/include/nnpipe $(DESTDIR)$(PREFIX)/lib/libnnpipe.a \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/nnpipe.pc
+
+size: all
+	@for t in $(TOOLS); do printf '%s\t%s\n' "$$(wc -c < $$t)" "$$t"; done; \
+	  cat $(TOOLS) | wc -c | sed 's/^/total bytes\t/'
+
+clean:
+	rm -rf build bin
+
+-include $(LIB_OBJ:.o=.d) $(TOOL_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d)
