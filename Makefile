@@ -24,6 +24,8 @@ PORTABLE ?= 0
 SANITIZE ?= 0
 STATIC ?= 0
 BENCH ?=
+# The real data sets (MNIST, GMB, CamVid, FSDD); tests that need them skip without.
+DATA ?= ../shared/data
 
 # -march=native where the compiler takes it, unless PORTABLE=1.
 ifeq ($(PORTABLE),1)
@@ -87,19 +89,25 @@ check-bats:
 	  fi; \
 	  command -v bats >/dev/null 2>&1 || { echo "bats-core is missing: install it (Debian: apt-get install bats)" >&2; exit 1; }; }
 
+# What a test needs to call make again with this build's settings (install test).
+TEST_MAKEVARS = CC='$(CC)' BUILD='$(abspath $(BUILD))' BIN='$(abspath $(BIN))' PORTABLE=$(PORTABLE) \
+	SANITIZE=$(SANITIZE) STATIC=$(STATIC)
+TEST_ENV = NNPIPE_BIN=$(abspath $(BIN)) NNPIPE_UNIT=$(abspath $(BUILD)/tests) PYTHON=$(PYTHON) \
+	SHARED_DATA=$(abspath $(DATA)) NNPIPE_ROOT=$(CURDIR) NNPIPE_MAKEVARS="$(TEST_MAKEVARS)" \
+	NNPIPE_CC="$(CC)" NNPIPE_LDFLAGS="$(LDFLAGS)"
+
 test: all $(UNIT_BIN) check-bats
-	@NNPIPE_BIN=$(abspath $(BIN)) NNPIPE_UNIT=$(abspath $(BUILD)/tests) PYTHON=$(PYTHON) \
-	  SHARED_DATA=$(abspath ../shared/data) sh tests/run
+	@$(TEST_ENV) sh tests/run
 
 unit: $(UNIT_BIN)
-	@NNPIPE_UNIT=$(abspath $(BUILD)/tests) SHARED_DATA=$(abspath ../shared/data) sh tests/run unit
+	@$(TEST_ENV) sh tests/run unit
 
 bats: all check-bats
-	@NNPIPE_BIN=$(abspath $(BIN)) PYTHON=$(PYTHON) SHARED_DATA=$(abspath ../shared/data) sh tests/run bats
+	@$(TEST_ENV) sh tests/run bats $(BATS)
 
 # ---- benchmarks ------------------------------------------------------------
 bench: all
-	@NNPIPE_BIN=$(abspath $(BIN)) PYTHON=$(PYTHON) SHARED_DATA=$(abspath ../shared/data) sh bench/run "$(BENCH)"
+	@$(TEST_ENV) sh bench/run "$(BENCH)"
 
 # ---- man pages, generated from --help so they never drift ----------------
 MAN_PAGES := $(TOOL_NAMES:%=$(BUILD)/man/%.1)
@@ -112,25 +120,25 @@ $(BUILD)/man/%.1: $(BIN)/% man/mkman.sh
 install: all man
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/nnpipe
-	for t in $(TOOL_NAMES); do \
+	for t in $(TOOL_NAMES) ""; do [ -n "$$t" ] || continue; \
 	  install -m 755 $(BIN)/$$t $(DESTDIR)$(PREFIX)/bin/$(PROGRAM_PREFIX)$$t; \
 	  install -m 644 $(BUILD)/man/$$t.1 $(DESTDIR)$(PREFIX)/share/man/man1/$(PROGRAM_PREFIX)$$t.1; \
 	done
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libnnpipe.a
 	for d in lib/*/; do \
 	  sub=$$(basename $$d); mkdir -p $(DESTDIR)$(PREFIX)/include/nnpipe/$$sub; \
-	  for h in $$d*.h; do [ -f "$$h" ] && install -m 644 $$h $(DESTDIR)$(PREFIX)/include/nnpipe/$$sub/; done; \
+	  for h in $$d*.h; do if [ -f "$$h" ]; then install -m 644 $$h $(DESTDIR)$(PREFIX)/include/nnpipe/$$sub/; fi; done; \
 	done
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' nnpipe.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/nnpipe.pc
 
 uninstall:
-	for t in $(TOOL_NAMES); do rm -f $(DESTDIR)$(PREFIX)/bin/$(PROGRAM_PREFIX)$$t \
+	for t in $(TOOL_NAMES) ""; do [ -n "$$t" ] || continue; rm -f $(DESTDIR)$(PREFIX)/bin/$(PROGRAM_PREFIX)$$t \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/$(PROGRAM_PREFIX)$$t.1; done
 	rm -rf $(DESTDIR)$(PREFIX)/include/nnpipe $(DESTDIR)$(PREFIX)/lib/libnnpipe.a \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/nnpipe.pc
 
 size: all
-	@for t in $(TOOLS); do printf '%s\t%s\n' "$$(wc -c < $$t)" "$$t"; done; \
+	@for t in $(TOOLS) ""; do [ -n "$$t" ] || continue; printf '%s\t%s\n' "$$(wc -c < $$t)" "$$t"; done; \
 	  cat $(TOOLS) | wc -c | sed 's/^/total bytes\t/'
 
 clean:
