@@ -1,0 +1,229 @@
+#include "math/eigen.h"
+
+#include "core/error.h"
+#include "core/mem.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Reduce the symmetric matrix t (n x n, full storage, overwritten) to
+ * tridiagonal form T = Q^T A Q with Householder reflections H_k applied on
+ * both sides: d (n) gets the diagonal, e (n) the off-diagonal (e[i] =
+ * T[i][i+1], e[n-1] = 0).  Reflection k zeroes row k right of k+1; its
+ * vector is kept in row k of t (entries k+1..n-1) and its scale in
+ * beta[k] (0: no reflection was needed). */
+static void tridiagonalize(int64_t n, double *t, double *d, double *e, double *beta, double *p)
+{
+    for (int64_t k = 0; k + 2 < n; k++) {
+        double *v = t + k * n + k + 1; /* x = A[k, k+1:], length m */
+        int64_t m = n - k - 1;
+        double sigma = 0;
+        for (int64_t i = 1; i < m; i++)
+            sigma += v[i] * v[i];
+        d[k] = t[k * n + k];
+        if (sigma == 0) { /* already tridiagonal in this row */
+            e[k] = v[0];
+            beta[k] = 0;
+            continue;
+        }
+        double norm = sqrt(v[0] * v[0] + sigma);
+        double alpha = v[0] > 0 ? -norm : norm; /* avoid cancellation in v0 - alpha */
+        v[0] -= alpha;
+        double b = 2.0 / (v[0] * v[0] + sigma);
+        beta[k] = b;
+        e[k] = alpha;
+        /* Trailing block B (m x m) <- H B H, H = I - b v v^T:
+         *   p = b B v, q = p - (b/2)(v.p) v, B <- B - v q^T - q v^T. */
+        double *B = t + (k + 1) * n + k + 1;
+        for (int64_t i = 0; i < m; i++) {
+            const double *row = B + i * n;
+            double s = 0;
+            for (int64_t j = 0; j < m; j++)
+                s += row[j] * v[j];
+            p[i] = b * s;
+        }
+        double vp = 0;
+        for (int64_t i = 0; i < m; i++)
+            vp += v[i] * p[i];
+        double K = 0.5 * b * vp;
+        for (int64_t i = 0; i < m; i++)
+            p[i] -= K * v[i];
+        for (int64_t i = 0; i < m; i++) {
+            double *row = B + i * n;
+            double vi = v[i], qi = p[i];
+            for (int64_t j = 0; j < m; j++)
+                row[j] -= vi * p[j] + qi * v[j];
+        }
+    }
+    if (n >= 2) {
+        d[n - 2] = t[(n - 2) * n + n - 2];
+        e[n - 2] = t[(n - 2) * n + n - 1];
+    }
+    d[n - 1] = t[(n - 1) * n + n - 1];
+    e[n - 1] = 0;
+}
+
+/* W = Q^T = H_{n-3} ... H_0 built as I * H_{n-3} * ... * H_0: multiplying
+ * on the right in that order keeps every step inside the trailing block
+ * (rows and columns k+1..n-1), and rows of W stay contiguous. */
+static void accumulate(int64_t n, const double *t, const double *beta, double *w)
+{
+    memset(w, 0, (size_t)(n * n) * sizeof *w);
+    for (int64_t i = 0; i < n; i++)
+        w[i * n + i] = 1;
+    for (int64_t k = n - 3; k >= 0; k--) {
+        if (beta[k] == 0)
+            continue;
+        const double *v = t + k * n + k + 1;
+        int64_t m = n - k - 1;
+        for (int64_t r = k + 1; r < n; r++) {
+            double *row = w + r * n + k + 1;
+            double s = 0;
+            for (int64_t j = 0; j < m; j++)
+                s += row[j] * v[j];
+            s *= beta[k];
+            for (int64_t j = 0; j < m; j++)
+                row[j] -= s * v[j];
+        }
+    }
+}
+
+/* Rows i and i+1 of w <- the plane rotation (c, s) (the transpose of the
+ * column rotation the QL step applies to T's eigenvector matrix). */
+static void rotate_rows(int64_t n, double *wi, double *wi1, double c, double s)
+{
+    for (int64_t j = 0; j < n; j++) {
+        double a = wi[j], b = wi1[j];
+        wi1[j] = s * a + c * b;
+        wi[j] = c * a - s * b;
+    }
+}
+
+/* Implicit QL with shifts on the tridiagonal (d, e); rotations are applied
+ * to the rows of w (NULL: eigenvalues only).  Each eigenvalue d[l] is
+ * split off once its off-diagonal neighbour is negligible. */
+static int tridiagonal_ql(int64_t n, double *d, double *e, double *w)
+{
+    for (int64_t l = 0; l < n; l++) {
+        int iter = 0;
+        int64_t m;
+        for (;;) {
+            for (m = l; m + 1 < n; m++) {
+                double dd = fabs(d[m]) + fabs(d[m + 1]);
+                if (fabs(e[m]) <= DBL_EPSILON * dd)
+                    break;
+            }
+            if (m == l)
+                break;
+            if (++iter > 100)
+                return nn_set_error("eigensolver did not converge");
+            /* Shift: the eigenvalue of the leading 2x2 block nearer d[l]. */
+            double g = (d[l + 1] - d[l]) / (2.0 * e[l]);
+            double r = hypot(g, 1.0);
+            g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
+            double s = 1, c = 1, p = 0;
+            int64_t i;
+            int underflow = 0;
+            for (i = m - 1; i >= l; i--) {
+                double f = s * e[i], b = c * e[i];
+                r = hypot(f, g);
+                e[i + 1] = r;
+                if (r == 0) { /* a zero off-diagonal: the block splits, restart */
+                    d[i + 1] -= p;
+                    e[m] = 0;
+                    underflow = 1;
+                    break;
+                }
+                s = f / r;
+                c = g / r;
+                g = d[i + 1] - p;
+                r = (d[i] - g) * s + 2.0 * c * b;
+                p = s * r;
+                d[i + 1] = g + p;
+                g = c * r - b;
+                if (w)
+                    rotate_rows(n, w + i * n, w + (i + 1) * n, c, s);
+            }
+            if (underflow)
+                continue;
+            d[l] -= p;
+            e[l] = g;
+            e[m] = 0;
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    double value;
+    int64_t index;
+} ranked;
+
+static int by_value_desc(const void *pa, const void *pb)
+{
+    const ranked *a = pa, *b = pb;
+    if (a->value != b->value)
+        return a->value > b->value ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+int nn_eigen_sym(int64_t n, const double *a, double *w, double *v)
+{
+    if (n < 1)
+        return nn_set_error("eigensolver: empty matrix");
+    size_t nn;
+    if (nn_mul_size((size_t)n, (size_t)n, &nn) < 0)
+        return -1;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = i; j < n; j++)
+            if (!isfinite(a[i * n + j]))
+                return nn_set_error("eigensolver: matrix has a non-finite entry");
+    double *t = nn_alloc(nn, sizeof *t);
+    double *q = v ? nn_alloc(nn, sizeof *q) : NULL;
+    double *work = nn_alloc((size_t)n * 4, sizeof *work);
+    ranked *order = nn_alloc((size_t)n, sizeof *order);
+    int rc = -1;
+    if (!t || (v && !q) || !work || !order)
+        goto done;
+    /* Symmetric copy from the upper triangle. */
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = i; j < n; j++)
+            t[i * n + j] = t[j * n + i] = a[i * n + j];
+    double *d = work, *e = work + n, *beta = work + 2 * n, *p = work + 3 * n;
+    tridiagonalize(n, t, d, e, beta, p);
+    if (q)
+        accumulate(n, t, beta, q);
+    if (tridiagonal_ql(n, d, e, q) < 0)
+        goto done;
+    for (int64_t i = 0; i < n; i++)
+        order[i] = (ranked){d[i], i};
+    qsort(order, (size_t)n, sizeof *order, by_value_desc);
+    for (int64_t i = 0; i < n; i++) {
+        w[i] = order[i].value;
+        if (v)
+            memcpy(v + i * n, q + order[i].index * n, (size_t)n * sizeof *v);
+    }
+    rc = 0;
+done:
+    free(t);
+    free(q);
+    free(work);
+    free(order);
+    return rc;
+}
+
+void nn_eigen_fix_signs(int64_t rows, int64_t n, double *v)
+{
+    for (int64_t i = 0; i < rows; i++) {
+        double *row = v + i * n;
+        int64_t best = 0;
+        for (int64_t j = 1; j < n; j++)
+            if (fabs(row[j]) > fabs(row[best]))
+                best = j;
+        if (row[best] < 0)
+            for (int64_t j = 0; j < n; j++)
+                row[j] = -row[j];
+    }
+}
