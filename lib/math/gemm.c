@@ -1,8 +1,308 @@
-/* Placeholder until the blocked kernel lands: calls the reference. */
+/* nn_sgemm: the Goto/BLIS blocked driver.
+ *
+ *   for jc3 in N step NC3              B panel (KC x NC3, packed, shared) in L3
+ *     for pc in K step KC              K blocks in order: the only sum order
+ *       pack B panel                   (parallel over column chunks)
+ *       for each task (row chunk x column group), in parallel:
+ *         pack its A rows (R x KC)     per-worker buffer, stays in L2
+ *         for jc in group step NC      B block (KC x NC) in L2
+ *           for ir in R step MR        A micro-panel (MR x KC) in L1
+ *             for jr in NC step NR     micro-kernel on an MR x NR tile of C
+ *
+ * Every element of C is computed by the same micro-kernel over the same
+ * K blocks in the same order, whichever task or thread does it, so C is
+ * bit-identical for any thread count.  Tiny products skip packing. */
 #include "math/gemm.h"
+
+#include "core/mem.h"
+#include "core/parallel.h"
+#include "math/gemm_internal.h"
+
+#include <pthread.h>
+#include <stddef.h>
+
+#define MR NN_GEMM_MR
+#define NR NN_GEMM_NR
+
+/* Cache blocking for Zen 4 (L1d 32 KiB, L2 1 MiB per core).  KC x MR
+ * floats of A (12 KiB) sit in L1 with a stream of B; the KC x NC block of
+ * B (512 KiB) and an R x KC chunk of A (up to 192 KiB) share L2. */
+#ifndef NN_GEMM_KC
+#define NN_GEMM_KC 512
+#endif
+#ifndef NN_GEMM_NC
+#define NN_GEMM_NC 256
+#endif
+#ifndef NN_GEMM_NC3
+#define NN_GEMM_NC3 4096
+#endif
+#ifndef NN_GEMM_RMAX
+#define NN_GEMM_RMAX 96
+#endif
+#define KC NN_GEMM_KC
+#define NC NN_GEMM_NC
+#define NC3 NN_GEMM_NC3
+#define RMAX NN_GEMM_RMAX
+
+/* Below this many multiply-adds the packed path's overhead is not worth
+ * it; below PARALLEL_MIN a thread pool round trip is not. */
+#define DIRECT_MAX (24 * 24 * 24)
+#define PARALLEL_MIN (96 * 96 * 96)
+
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+static int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+static int64_t ceil_div(int64_t x, int64_t m) { return (x + m - 1) / m; }
+
+/* ---- C = beta * C for the degenerate cases (K == 0, alpha == 0) ------- */
+static void scale_c(int64_t M, int64_t N, float beta, float *C, int64_t ldc)
+{
+    for (int64_t i = 0; i < M; i++) {
+        float *c = C + i * ldc;
+        if (beta == 0.0f)
+            for (int64_t j = 0; j < N; j++)
+                c[j] = 0.0f;
+        else if (beta != 1.0f)
+            for (int64_t j = 0; j < N; j++)
+                c[j] *= beta;
+    }
+}
+
+/* ---- direct path: no packing, no buffers ---------------------------------
+ * For tiny products, and the fallback when buffers cannot be allocated.
+ * One row of C at a time in chunks of DW columns: acc (DW) += a * row of
+ * op(B). */
+#define DW 64
+static void gemm_direct(int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
+                        const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
+{
+    for (int64_t i = 0; i < M; i++)
+        for (int64_t j0 = 0; j0 < N; j0 += DW) {
+            int64_t w = min64(DW, N - j0);
+            float acc[DW];
+            for (int j = 0; j < DW; j++)
+                acc[j] = 0.0f;
+            for (int64_t k = 0; k < K; k++) {
+                float a = ta ? A[k * lda + i] : A[i * lda + k];
+                if (tb) {
+                    const float *b = B + j0 * ldb + k;
+                    for (int64_t j = 0; j < w; j++)
+                        acc[j] += a * b[j * ldb];
+                } else {
+                    const float *b = B + k * ldb + j0;
+                    for (int64_t j = 0; j < w; j++)
+                        acc[j] += a * b[j];
+                }
+            }
+            float *c = C + i * ldc + j0;
+            if (beta == 0.0f)
+                for (int64_t j = 0; j < w; j++)
+                    c[j] = alpha * acc[j];
+            else
+                for (int64_t j = 0; j < w; j++)
+                    c[j] = alpha * acc[j] + beta * c[j];
+        }
+}
+
+/* ---- pack buffers ----------------------------------------------------------
+ * A few buffers kept between calls so training loops do not page-fault
+ * fresh memory on every product.  A call takes a free slot (or allocates
+ * a private buffer when all are busy, e.g. nested calls from threads). */
+#define SLOTS 4
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    float *buf;
+    size_t cap; /* floats */
+    int busy;
+} slots[SLOTS];
+
+static float *buffer_get(size_t floats, int *slot)
+{
+    pthread_mutex_lock(&slot_lock);
+    int pick = -1;
+    for (int s = 0; s < SLOTS; s++) {
+        if (slots[s].busy)
+            continue;
+        if (slots[s].cap >= floats) {
+            pick = s;
+            break;
+        }
+        if (pick < 0)
+            pick = s;
+    }
+    if (pick >= 0)
+        slots[pick].busy = 1;
+    pthread_mutex_unlock(&slot_lock);
+
+    *slot = pick;
+    if (pick < 0)
+        return nn_alloc_aligned(floats, sizeof(float));
+    if (slots[pick].cap < floats) {
+        nn_free_aligned(slots[pick].buf);
+        slots[pick].buf = nn_alloc_aligned(floats, sizeof(float));
+        slots[pick].cap = slots[pick].buf ? floats : 0;
+        if (!slots[pick].buf) {
+            pthread_mutex_lock(&slot_lock);
+            slots[pick].busy = 0;
+            pthread_mutex_unlock(&slot_lock);
+            return NULL;
+        }
+    }
+    return slots[pick].buf;
+}
+
+static void buffer_put(float *buf, int slot)
+{
+    if (slot < 0) {
+        nn_free_aligned(buf);
+        return;
+    }
+    pthread_mutex_lock(&slot_lock);
+    slots[slot].busy = 0;
+    pthread_mutex_unlock(&slot_lock);
+}
+
+/* ---- the blocked driver ----------------------------------------------------- */
+typedef struct {
+    int ta, tb;
+    int64_t M, N, K;
+    float alpha;
+    const float *A, *B;
+    int64_t lda, ldb, ldc;
+    float *C;
+    float *bp;       /* packed B panel: KC x round_up(nc3, NR) */
+    float *ap;       /* per-worker A chunks, ap_stride floats each */
+    int64_t ap_stride;
+    /* current block */
+    int64_t jc3, nc3, pc, kc;
+    float beta;      /* beta for this K block (the caller's, then 1) */
+    /* B packing tasks: chunks of bpack_panels NR-panels */
+    int64_t bpack_panels;
+    int bpack_tasks;
+    /* compute tasks: row chunks of R rows x column groups of cg_panels */
+    int64_t R, cg_panels;
+    int row_tasks, col_tasks;
+} gemm_job;
+
+static void pack_b_task(void *ctx, int task, int worker)
+{
+    (void)worker;
+    gemm_job *g = ctx;
+    int64_t j0 = (int64_t)task * g->bpack_panels * NR;
+    int64_t nc = min64(g->bpack_panels * NR, g->nc3 - j0);
+    if (nc <= 0)
+        return;
+    int64_t col = g->jc3 + j0;
+    const float *b = g->tb ? g->B + col * g->ldb + g->pc : g->B + g->pc * g->ldb + col;
+    nn_gemm_pack_b(g->tb, g->kc, nc, b, g->ldb, g->bp + j0 * g->kc);
+}
+
+static void compute_task(void *ctx, int task, int worker)
+{
+    gemm_job *g = ctx;
+    int rt = task % g->row_tasks, ct = task / g->row_tasks;
+    int64_t i0 = rt * g->R;
+    int64_t mc = min64(g->R, g->M - i0);
+    int64_t j0 = ct * g->cg_panels * NR; /* within the panel */
+    int64_t jend = min64(j0 + g->cg_panels * NR, g->nc3);
+    if (mc <= 0 || j0 >= jend)
+        return;
+    int64_t kc = g->kc;
+
+    float *ap = g->ap + worker * g->ap_stride;
+    const float *a = g->ta ? g->A + g->pc * g->lda + i0 : g->A + i0 * g->lda + g->pc;
+    nn_gemm_pack_a(g->ta, mc, kc, a, g->lda, ap);
+
+    for (int64_t jc = j0; jc < jend; jc += NC) {
+        int64_t jn = min64(jc + NC, jend);
+        for (int64_t ir = 0; ir < mc; ir += MR) {
+            int m = (int)min64(MR, mc - ir);
+            const float *apan = ap + ir * kc;
+            float *crow = g->C + (i0 + ir) * g->ldc + g->jc3;
+            for (int64_t jr = jc; jr < jn; jr += NR) {
+                int n = (int)min64(NR, jn - jr);
+                nn_gemm_micro(kc, apan, g->bp + jr * kc, crow + jr, g->ldc, g->alpha, g->beta, m, n);
+            }
+        }
+    }
+}
+
+static void run_tasks(int n, nn_task_fn fn, void *ctx, int parallel)
+{
+    if (parallel)
+        nn_parallel_for(n, fn, ctx);
+    else
+        for (int t = 0; t < n; t++)
+            fn(ctx, t, 0);
+}
 
 void nn_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
               const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
 {
-    nn_sgemm_naive(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    if (M <= 0 || N <= 0)
+        return;
+    if (K <= 0 || alpha == 0.0f) {
+        scale_c(M, N, beta, C, ldc);
+        return;
+    }
+    double work = (double)M * (double)N * (double)K;
+    if (work <= DIRECT_MAX) {
+        gemm_direct(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+
+    int threads = work >= PARALLEL_MIN ? nn_threads() : 1;
+    gemm_job g = {.ta = trans_a, .tb = trans_b, .M = M, .N = N, .K = K, .alpha = alpha, .A = A, .B = B,
+                  .lda = lda, .ldb = ldb, .ldc = ldc, .C = C};
+
+    /* Row chunks: at most RMAX rows; with threads, enough chunks to share
+     * the work evenly and let a fast thread take more. */
+    int64_t kmax = min64(K, KC);
+    int64_t nc3max = round_up(min64(N, NC3), NR);
+    int64_t row_tasks = ceil_div(M, RMAX);
+    if (threads > 1 && row_tasks < 4 * threads)
+        row_tasks = min64(ceil_div(M, MR), 4 * threads);
+    if (threads > 1 && row_tasks % threads)
+        row_tasks = min64(ceil_div(M, MR), round_up(row_tasks, threads));
+    g.R = round_up(ceil_div(M, row_tasks), MR);
+    g.row_tasks = (int)ceil_div(M, g.R);
+
+    /* Few row chunks (small M): split the columns too, in whole NC blocks
+     * when there are enough of them. */
+    int64_t panels = nc3max / NR;
+    g.cg_panels = panels;
+    if (threads > 1 && g.row_tasks < 4 * threads) {
+        int64_t want = ceil_div(4 * threads, g.row_tasks);
+        g.cg_panels = ceil_div(panels, want);
+        if (g.cg_panels > NC / NR)
+            g.cg_panels = round_up(g.cg_panels, NC / NR);
+    }
+    g.bpack_panels = threads > 1 ? ceil_div(panels, 2 * threads) : panels;
+
+    g.ap_stride = round_up(g.R, MR) * kmax;
+    size_t bp_floats = (size_t)(kmax * nc3max);
+    size_t need = bp_floats + (size_t)threads * (size_t)g.ap_stride;
+    int slot;
+    float *buf = buffer_get(need, &slot);
+    if (!buf) {
+        gemm_direct(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    g.bp = buf;
+    g.ap = buf + bp_floats;
+
+    for (int64_t jc3 = 0; jc3 < N; jc3 += NC3) {
+        g.jc3 = jc3;
+        g.nc3 = min64(NC3, N - jc3);
+        int64_t npanels = ceil_div(g.nc3, NR);
+        g.bpack_tasks = (int)ceil_div(npanels, g.bpack_panels);
+        g.col_tasks = (int)ceil_div(npanels, g.cg_panels);
+        for (int64_t pc = 0; pc < K; pc += KC) {
+            g.pc = pc;
+            g.kc = min64(KC, K - pc);
+            g.beta = pc == 0 ? beta : 1.0f;
+            run_tasks(g.bpack_tasks, pack_b_task, &g, threads > 1);
+            run_tasks(g.row_tasks * g.col_tasks, compute_task, &g, threads > 1);
+        }
+    }
+    buffer_put(buf, slot);
 }

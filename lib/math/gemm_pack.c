@@ -1,0 +1,103 @@
+/* Packing of op(A) and op(B) blocks into the micro-panel layouts of
+ * gemm_internal.h.  The transposes of nn_sgemm are handled here only: the
+ * micro-kernel always sees the same layout. */
+#include "math/gemm_internal.h"
+
+#include <string.h>
+
+#define MR NN_GEMM_MR
+#define NR NN_GEMM_NR
+
+/* A not transposed: row i of op(A) is contiguous, so each micro-panel
+ * interleaves MR rows.  dst (kc x MR) per panel. */
+static void pack_a_rows(int64_t mc, int64_t kc, const float *a, int64_t lda, float *restrict dst)
+{
+    for (int64_t i0 = 0; i0 < mc; i0 += MR, dst += kc * MR) {
+        int64_t rows = mc - i0 < MR ? mc - i0 : MR;
+        if (rows == MR) {
+            const float *r[MR];
+            for (int i = 0; i < MR; i++)
+                r[i] = a + (i0 + i) * lda;
+            for (int64_t k = 0; k < kc; k++)
+                for (int i = 0; i < MR; i++)
+                    dst[k * MR + i] = r[i][k];
+        } else {
+            for (int64_t k = 0; k < kc; k++)
+                for (int i = 0; i < MR; i++)
+                    dst[k * MR + i] = i < rows ? a[(i0 + i) * lda + k] : 0.0f;
+        }
+    }
+}
+
+/* A transposed: stored K x M, so op(A)[i][k] = a[k * lda + i] and the MR
+ * values of one k are already contiguous. */
+static void pack_a_cols(int64_t mc, int64_t kc, const float *a, int64_t lda, float *restrict dst)
+{
+    for (int64_t i0 = 0; i0 < mc; i0 += MR, dst += kc * MR) {
+        int64_t rows = mc - i0 < MR ? mc - i0 : MR;
+        if (rows == MR) {
+            for (int64_t k = 0; k < kc; k++)
+                for (int i = 0; i < MR; i++)
+                    dst[k * MR + i] = a[k * lda + i0 + i];
+        } else {
+            for (int64_t k = 0; k < kc; k++)
+                for (int i = 0; i < MR; i++)
+                    dst[k * MR + i] = i < rows ? a[k * lda + i0 + i] : 0.0f;
+        }
+    }
+}
+
+void nn_gemm_pack_a(int trans, int64_t mc, int64_t kc, const float *a, int64_t lda, float *restrict dst)
+{
+    if (trans)
+        pack_a_cols(mc, kc, a, lda, dst);
+    else
+        pack_a_rows(mc, kc, a, lda, dst);
+}
+
+/* B not transposed: row k of op(B) is contiguous; copy NR at a time. */
+static void pack_b_rows(int64_t kc, int64_t nc, const float *b, int64_t ldb, float *restrict dst)
+{
+    for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += kc * NR) {
+        int64_t cols = nc - j0 < NR ? nc - j0 : NR;
+        if (cols == NR) {
+            for (int64_t k = 0; k < kc; k++)
+                for (int j = 0; j < NR; j++)
+                    dst[k * NR + j] = b[k * ldb + j0 + j];
+        } else {
+            for (int64_t k = 0; k < kc; k++)
+                for (int j = 0; j < NR; j++)
+                    dst[k * NR + j] = j < cols ? b[k * ldb + j0 + j] : 0.0f;
+        }
+    }
+}
+
+/* B transposed: stored N x K, op(B)[k][j] = b[j * ldb + k].  A transpose:
+ * done in chunks of KB steps of k so the NR source rows are read
+ * sequentially while the KB x NR destination chunk stays in L1. */
+#define KB 16
+static void pack_b_cols(int64_t kc, int64_t nc, const float *b, int64_t ldb, float *restrict dst)
+{
+    for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += kc * NR) {
+        int64_t cols = nc - j0 < NR ? nc - j0 : NR;
+        if (cols < NR)
+            memset(dst, 0, (size_t)(kc * NR) * sizeof(float));
+        for (int64_t k0 = 0; k0 < kc; k0 += KB) {
+            int64_t kn = kc - k0 < KB ? kc - k0 : KB;
+            for (int64_t j = 0; j < cols; j++) {
+                const float *src = b + (j0 + j) * ldb + k0;
+                float *d = dst + k0 * NR + j;
+                for (int64_t k = 0; k < kn; k++)
+                    d[k * NR] = src[k];
+            }
+        }
+    }
+}
+
+void nn_gemm_pack_b(int trans, int64_t kc, int64_t nc, const float *b, int64_t ldb, float *restrict dst)
+{
+    if (trans)
+        pack_b_cols(kc, nc, b, ldb, dst);
+    else
+        pack_b_rows(kc, nc, b, ldb, dst);
+}
