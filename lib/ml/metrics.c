@@ -58,11 +58,14 @@ double nn_report_get(const nn_report *r, const char *metric, const char *cls)
 }
 
 /* Whole numbers (counts) without a fraction, others with enough digits to
- * compare against another implementation. */
+ * compare against another implementation.  table: 0 TSV, 1 a table cell,
+ * 2 a table cell in a column of fractions (always 4 decimals). */
 static void format_value(double v, char *buf, size_t size, int table)
 {
     if (isnan(v))
         snprintf(buf, size, "nan");
+    else if (table == 2)
+        snprintf(buf, size, "%.4f", v);
     else if (v == floor(v) && fabs(v) < 1e15)
         snprintf(buf, size, "%.0f", v);
     else
@@ -175,6 +178,19 @@ int nn_report_write_table(const nn_report *r, FILE *fp)
         for (size_t a = 0; a < averages.n; a++)
             if ((int)strlen(averages.s[a]) + 4 > cw)
                 cw = (int)strlen(averages.s[a]) + 4;
+        /* A column of counts prints whole; any fraction makes it %.4f. */
+        unsigned char *whole = nn_alloc(metrics.n, 1);
+        if (!whole) {
+            free(metrics.s), free(classes.s), free(averages.s), free(matrices.s);
+            return -1;
+        }
+        for (size_t m = 0; m < metrics.n; m++) {
+            whole[m] = 1;
+            for (size_t i = 0; i < r->n; i++)
+                if (!is_matrix_cell(&r->rows[i]) && !is_overall(&r->rows[i]) &&
+                    strcmp(r->rows[i].metric, metrics.s[m]) == 0 && r->rows[i].value != floor(r->rows[i].value))
+                    whole[m] = 0;
+        }
         fprintf(fp, "\n%*s", cw, "class");
         for (size_t m = 0; m < metrics.n; m++)
             fprintf(fp, "  %10s", metrics.s[m]);
@@ -184,7 +200,7 @@ int nn_report_write_table(const nn_report *r, FILE *fp)
             for (size_t m = 0; m < metrics.n; m++) {
                 int found;
                 double v = table_lookup(r, metrics.s[m], classes.s[c], &found);
-                format_value(v, buf, sizeof buf, 1);
+                format_value(v, buf, sizeof buf, whole[m] ? 1 : 2);
                 fprintf(fp, "  %10s", found ? buf : "");
             }
             fputc('\n', fp);
@@ -198,11 +214,12 @@ int nn_report_write_table(const nn_report *r, FILE *fp)
                 int found;
                 snprintf(metric, sizeof metric, "%s_%s", metrics.s[m], averages.s[a]);
                 double v = table_lookup(r, metric, "-", &found);
-                format_value(v, buf, sizeof buf, 1);
+                format_value(v, buf, sizeof buf, whole[m] ? 1 : 2);
                 fprintf(fp, "  %10s", found ? buf : "");
             }
             fputc('\n', fp);
         }
+        free(whole);
     }
     /* Matrices: rows = part before '/', columns = part after. */
     for (size_t m = 0; m < matrices.n; m++) {

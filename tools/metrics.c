@@ -1,0 +1,303 @@
+/* metrics: evaluation figures for classifiers, clusterings, reconstructions
+ * and embeddings, as TSV lines "metric<TAB>class<TAB>value" (an aligned
+ * table instead when stdout is a terminal). */
+#include "core/cli.h"
+#include "core/file.h"
+#include "io/npy.h"
+#include "ml/metrics.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *out_path = "-";
+static const char *format = "auto";
+
+static void write_report(const nn_report *r)
+{
+    nn_output out;
+    if (nn_output_open(&out, out_path) < 0)
+        nn_die_lib(out_path);
+    int table = strcmp(format, "table") == 0 ||
+                (strcmp(format, "auto") == 0 && nn_is_stdio(out_path) && isatty(STDOUT_FILENO));
+    int rc = table ? nn_report_write_table(r, out.fp) : nn_report_write_tsv(r, out.fp);
+    if (rc < 0 || nn_output_commit(&out) < 0)
+        nn_die_lib(out_path);
+}
+
+static void load(const char *path, nn_array *a)
+{
+    if (nn_npy_load(path, a) < 0)
+        nn_die_lib(path);
+    if (nn_array_count(a) == 0)
+        nn_die(path, "empty array: nothing to evaluate");
+}
+
+/* Class ids from a file; the message names the file. */
+static int64_t *load_labels(const char *path, size_t *n)
+{
+    nn_array a;
+    int64_t *y;
+    load(path, &a);
+    if (nn_labels_from_array(&a, &y, n) < 0)
+        nn_die_lib(path);
+    nn_array_free(&a);
+    return y;
+}
+
+static void need(const char *value, const char *option)
+{
+    if (!value)
+        nn_usage("%s is required", option);
+}
+
+static void same_length(const char *a_path, size_t a, const char *b_path, size_t b)
+{
+    if (a != b)
+        nn_die(b_path, "%zu labels, but %s has %zu", b, a_path, a);
+}
+
+#define COMMON_OPTIONS                                                                                       \
+    {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "where to write the figures", NULL},                   \
+        {"format", 0, NN_OPT_CHOICE, &format, "FORMAT",                                                      \
+         "tsv, table, or auto (a table when writing to a terminal)", "auto|tsv|table"}
+
+static int cmd_classify(int argc, char **argv)
+{
+    const char *true_path = NULL, *pred_path = NULL, *labels_text = NULL;
+    int64_t ignore = 0;
+    int has_ignore = 0;
+    const char *ignore_text = NULL;
+    const nn_option opts[] = {
+        {"true", 't', NN_OPT_STRING, &true_path, "FILE", "true class ids (.npy, integers, any shape)", NULL},
+        {"pred", 'p', NN_OPT_STRING, &pred_path, "FILE",
+         "predicted class ids (.npy), or (N, C) float scores to take the argmax of", NULL},
+        {"labels", 'l', NN_OPT_STRING, &labels_text, "LIST",
+         "classes to report and average, e.g. 1,2,3 (default: every class seen)", NULL},
+        {"ignore", 'i', NN_OPT_STRING, &ignore_text, "ID", "drop samples whose true class is ID (padding, void)",
+         NULL},
+        COMMON_OPTIONS,
+        {0}};
+    const nn_cli cli = {"metrics classify", "--true FILE --pred FILE [options]",
+                        "Accuracy; precision, recall, F1 and support per class; macro, micro and weighted\n"
+                        "averages (as scikit-learn, a class never predicted gets precision 0); confusion\n"
+                        "matrix as rows 'confusion<TAB>TRUE/PRED<TAB>count'.",
+                        opts, 0, 0};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    need(true_path, "--true");
+    need(pred_path, "--pred");
+    nn_classify_opts o = {0};
+    int64_t *labels = NULL;
+    if (labels_text) {
+        if (nn_labels_parse(labels_text, &labels, &o.n_labels) < 0)
+            nn_usage("--labels: %s", nn_last_error());
+        o.labels = labels;
+    }
+    if (ignore_text) {
+        int64_t *v;
+        size_t n;
+        if (nn_labels_parse(ignore_text, &v, &n) < 0 || n != 1)
+            nn_usage("--ignore takes one integer class id, not '%s'", ignore_text);
+        ignore = v[0];
+        has_ignore = 1;
+        free(v);
+    }
+    o.has_ignore = has_ignore;
+    o.ignore = ignore;
+    size_t nt, np;
+    int64_t *yt = load_labels(true_path, &nt), *yp = load_labels(pred_path, &np);
+    same_length(true_path, nt, pred_path, np);
+    nn_classify_result res;
+    if (nn_classify(yt, yp, nt, &o, &res) < 0)
+        nn_die_lib(NULL);
+    if (res.n == 0)
+        nn_die(true_path, "every sample is ignored (--ignore %lld)", (long long)ignore);
+    if (res.n_never_predicted)
+        nn_warn(pred_path, "%d class(es) never predicted: their precision is ill-defined and set to 0",
+                res.n_never_predicted);
+    if (res.n_never_true)
+        nn_warn(true_path, "%d class(es) with no true sample: their recall is ill-defined and set to 0",
+                res.n_never_true);
+    nn_report r;
+    nn_report_init(&r);
+    if (nn_classify_report(&res, &r) < 0)
+        nn_die_lib(NULL);
+    write_report(&r);
+    nn_report_free(&r);
+    nn_classify_free(&res);
+    free(yt), free(yp), free(labels);
+    return 0;
+}
+
+static int cmd_cluster(int argc, char **argv)
+{
+    const char *true_path = NULL, *pred_path = NULL;
+    const nn_option opts[] = {
+        {"true", 't', NN_OPT_STRING, &true_path, "FILE", "true class ids (.npy, integers)", NULL},
+        {"pred", 'p', NN_OPT_STRING, &pred_path, "FILE", "cluster ids (.npy, integers)", NULL},
+        COMMON_OPTIONS,
+        {0}};
+    const nn_cli cli = {"metrics cluster", "--true FILE --pred FILE [options]",
+                        "Normalized mutual information (arithmetic normalisation, scikit-learn's default)\n"
+                        "and adjusted Rand index of a clustering against true classes.",
+                        opts, 0, 0};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    need(true_path, "--true");
+    need(pred_path, "--pred");
+    size_t nt, np;
+    int64_t *yt = load_labels(true_path, &nt), *yp = load_labels(pred_path, &np);
+    same_length(true_path, nt, pred_path, np);
+    nn_cluster_result res;
+    nn_report r;
+    nn_report_init(&r);
+    if (nn_cluster_scores(yt, yp, nt, &res) < 0 || nn_cluster_report(&res, &r) < 0)
+        nn_die_lib(NULL);
+    write_report(&r);
+    nn_report_free(&r);
+    free(yt), free(yp);
+    return 0;
+}
+
+/* Float values; uint8 images are read as pixel / 255 (what the model saw). */
+static void load_values(const char *path, nn_array *a)
+{
+    load(path, a);
+    int u8 = a->dtype == NN_U8;
+    if (nn_array_convert_inplace(a, NN_F32) < 0)
+        nn_die_lib(path);
+    if (u8) {
+        float *v = a->data;
+        for (size_t i = 0, n = nn_array_count(a); i < n; i++)
+            v[i] /= 255.0f;
+    }
+}
+
+static int cmd_recon(int argc, char **argv)
+{
+    const char *true_path = NULL, *pred_path = NULL;
+    const nn_option opts[] = {
+        {"true", 't', NN_OPT_STRING, &true_path, "FILE", "inputs (.npy; uint8 is read as value/255)", NULL},
+        {"pred", 'p', NN_OPT_STRING, &pred_path, "FILE", "reconstructions, same shape", NULL},
+        COMMON_OPTIONS,
+        {0}};
+    const nn_cli cli = {"metrics recon", "--true FILE --pred FILE [options]",
+                        "Reconstruction error: MSE, MAE and binary cross-entropy per element (Keras's\n"
+                        "clipping, epsilon 1e-7), and MSE and BCE summed over each row (sample) then\n"
+                        "averaged, the form a VAE's loss uses.",
+                        opts, 0, 0};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    need(true_path, "--true");
+    need(pred_path, "--pred");
+    nn_array x, xh;
+    load_values(true_path, &x);
+    load_values(pred_path, &xh);
+    char s1[96], s2[96];
+    nn_shape_format(&x, s1, sizeof s1);
+    nn_shape_format(&xh, s2, sizeof s2);
+    if (strcmp(s1, s2) != 0)
+        nn_die(pred_path, "shape %s differs from %s's %s", s2, true_path, s1);
+    int64_t rows = nn_array_rows(&x), cols = nn_array_row_size(&x);
+    nn_recon_result res;
+    nn_report r;
+    nn_report_init(&r);
+    if (nn_recon_scores(x.data, xh.data, rows, cols, &res) < 0 || nn_recon_report(&res, &r) < 0)
+        nn_die_lib(NULL);
+    write_report(&r);
+    nn_report_free(&r);
+    nn_array_free(&x), nn_array_free(&xh);
+    return 0;
+}
+
+static int cmd_embed(int argc, char **argv)
+{
+    const char *high_path = NULL, *low_path = NULL, *labels_path = NULL;
+    int k = 10;
+    const nn_option opts[] = {
+        {"high", 0, NN_OPT_STRING, &high_path, "FILE", "input points (N, ...) .npy", NULL},
+        {"low", 0, NN_OPT_STRING, &low_path, "FILE", "their embedding (N, d) .npy", NULL},
+        {"k", 'k', NN_OPT_INT, &k, "K", "neighbours (must be below N/2)", NULL},
+        {"labels", 'l', NN_OPT_STRING, &labels_path, "FILE",
+         "class ids (.npy): also report leave-one-out k-NN accuracy in the embedding", NULL},
+        COMMON_OPTIONS,
+        {0}};
+    const nn_cli cli = {"metrics embed", "--high FILE --low FILE [options]",
+                        "Trustworthiness of an embedding (as sklearn.manifold.trustworthiness, euclidean)\n"
+                        "and, with --labels, the accuracy of a k-NN vote among each point's embedded\n"
+                        "neighbours.  Costs O(N^2) distance computations.",
+                        opts, 0, 0};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    need(high_path, "--high");
+    need(low_path, "--low");
+    nn_array hi, lo;
+    load_values(high_path, &hi);
+    load_values(low_path, &lo);
+    int64_t n = nn_array_rows(&hi);
+    if (nn_array_rows(&lo) != n)
+        nn_die(low_path, "%lld points, but %s has %lld", (long long)nn_array_rows(&lo), high_path, (long long)n);
+    int64_t *labels = NULL;
+    if (labels_path) {
+        size_t nl;
+        labels = load_labels(labels_path, &nl);
+        if ((int64_t)nl != n)
+            nn_die(labels_path, "%zu labels, but %s has %lld points", nl, high_path, (long long)n);
+    }
+    nn_embed_result res;
+    nn_report r;
+    nn_report_init(&r);
+    if (nn_embed_scores(hi.data, nn_array_row_size(&hi), lo.data, nn_array_row_size(&lo), n, k, labels, &res) < 0)
+        nn_die_lib(low_path);
+    if (nn_embed_report(&res, &r) < 0)
+        nn_die_lib(NULL);
+    write_report(&r);
+    nn_report_free(&r);
+    nn_array_free(&hi), nn_array_free(&lo);
+    free(labels);
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *help;
+} commands[] = {
+    {"classify", cmd_classify, "accuracy, precision/recall/F1 per class and averaged, confusion matrix"},
+    {"cluster", cmd_cluster, "normalized mutual information and adjusted Rand index"},
+    {"recon", cmd_recon, "reconstruction error: MSE, MAE, binary cross-entropy"},
+    {"embed", cmd_embed, "trustworthiness and k-NN accuracy of an embedding"},
+};
+
+static void top_help(void)
+{
+    printf("Usage: metrics COMMAND [options]\n"
+           "Evaluation figures as TSV lines 'metric<TAB>class<TAB>value' (class '-' for overall\n"
+           "figures); an aligned table when writing to a terminal.\n\nCommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        printf("  %-10s %s\n", commands[i].name, commands[i].help);
+    printf("\n'metrics COMMAND --help' lists the options of a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    nn_set_program_name("metrics");
+    if (argc < 2)
+        nn_usage("a command is required (classify, cluster, recon, embed)");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        top_help();
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("metrics (nnpipe) %s\n", NNPIPE_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    if (cmd[0] == '-')
+        nn_usage("unknown option '%s' (a command comes first)", cmd);
+    nn_usage("unknown command '%s' (classify, cluster, recon, embed)", cmd);
+}
