@@ -1,0 +1,652 @@
+/* npy: look at, convert and reshape .npy arrays from the command line.
+ *
+ *   npy info FILE              shape, dtype, min, max, mean, std, NaN count
+ *   npy head [-n N] FILE       first rows as TSV
+ *   npy to-tsv / from-tsv      arrays <-> TSV tables
+ *   npy from-idx / to-idx      MNIST's IDX format (.gz too) <-> .npy
+ *   npy slice --rows A:B:S     Python slicing of the first axis
+ *   npy cat FILE...            concatenate along the first axis
+ *   npy scale / astype         x * mul + add, type conversion
+ *   npy argmax / reshape       index of the maximum, new shape
+ *   npy compare A B            equal within a tolerance?
+ *
+ * Each subcommand is a small function; the work is done by lib/io (file
+ * formats) and lib/math/arrayops (operations).  Large arrays are streamed
+ * in chunks of rows where the operation allows it (info, head, to-tsv,
+ * cat, scale, astype), so pipes of any size work in bounded memory. */
+#include "core/cli.h"
+#include "core/error.h"
+#include "core/file.h"
+#include "core/mem.h"
+#include "io/idx.h"
+#include "io/npy.h"
+#include "io/tsv_array.h"
+#include "math/arrayops.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Elements per streamed chunk. */
+#define CHUNK_ELEMS ((int64_t)1 << 16)
+
+static const char *output = "-";
+
+static void set_name(void) { nn_set_program_name("npy"); }
+
+/* Binary output to a terminal is never what anyone wants. */
+static void check_binary_output(const char *path)
+{
+    if (nn_is_stdio(path) && isatty(STDOUT_FILENO))
+        nn_die("-", "refusing to write binary .npy data to a terminal (use -o FILE or a pipe)");
+}
+
+static void open_reader(nn_npy_reader *r, const char *path)
+{
+    if (nn_npy_reader_open(r, path))
+        nn_die_lib(path);
+}
+
+static void load(const char *path, nn_array *a)
+{
+    if (nn_npy_load(path, a))
+        nn_die_lib(path);
+}
+
+static void save(const char *path, const nn_array *a)
+{
+    if (nn_npy_save(path, a))
+        nn_die_lib(path);
+}
+
+static int64_t chunk_rows(int64_t row_size)
+{
+    int64_t k = row_size > 0 ? CHUNK_ELEMS / row_size : CHUNK_ELEMS;
+    return k > 0 ? k : 1;
+}
+
+static void *alloc_chunk(int64_t rows, int64_t row_size, nn_dtype t)
+{
+    size_t n;
+    if (nn_mul_size((size_t)rows, (size_t)(row_size ? row_size : 1), &n))
+        nn_die_lib(NULL);
+    void *p = nn_alloc(n, nn_dtype_size(t));
+    if (!p)
+        nn_die_lib(NULL);
+    return p;
+}
+
+static void parse_dtype(const char *name, nn_dtype *t)
+{
+    int d = nn_dtype_parse(name);
+    if (d < 0)
+        nn_usage("unknown dtype '%s' (uint8, int32, int64, float32, float64)", name);
+    *t = (nn_dtype)d;
+}
+
+/* A value for `info`: integers exactly, floats in the data's precision. */
+static void print_value(FILE *fp, const char *key, double v, nn_dtype t)
+{
+    char buf[64];
+    if (isnan(v))
+        snprintf(buf, sizeof buf, "nan");
+    else if (!nn_dtype_is_float(t))
+        snprintf(buf, sizeof buf, "%.0f", v);
+    else if (t == NN_F32) {
+        float f = (float)v;
+        nn_tsv_format(buf, sizeof buf, &f, NN_F32, 0);
+    } else {
+        nn_tsv_format(buf, sizeof buf, &v, NN_F64, 0);
+    }
+    fprintf(fp, "%s\t%s\n", key, buf);
+}
+
+static void commit(nn_output *out)
+{
+    if (nn_output_commit(out))
+        nn_die_lib(output);
+}
+
+/* ---- info ------------------------------------------------------------------ */
+static int cmd_info(int argc, char **argv)
+{
+    static const nn_option opts[] = {
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the summary", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy info", "[options] [FILE]",
+                               "Summary of an array as 'key<TAB>value' lines: shape, dtype, count, min, max,\n"
+                               "mean, std (population), nan (NaN count; NaNs are left out of the others).",
+                               opts, 0, 1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    const char *in = n ? args[0] : "-";
+    nn_npy_reader r;
+    open_reader(&r, in);
+    int64_t k = chunk_rows(r.row_size);
+    void *buf = alloc_chunk(k, r.row_size, r.dtype);
+    nn_stats st;
+    nn_stats_init(&st);
+    int64_t got;
+    while ((got = nn_npy_reader_read_rows(&r, buf, k)) > 0)
+        nn_stats_update(&st, buf, r.dtype, (size_t)(got * r.row_size));
+    if (got < 0)
+        nn_die_lib(in);
+    nn_array shape_only = {.dtype = r.dtype, .ndim = r.ndim};
+    memcpy(shape_only.shape, r.shape, sizeof r.shape);
+    char shape[256];
+    nn_shape_format(&shape_only, shape, sizeof shape);
+    nn_output out;
+    if (nn_output_open(&out, output))
+        nn_die_lib(output);
+    fprintf(out.fp, "shape\t%s\ndtype\t%s\ncount\t%zu\n", shape, nn_dtype_name(r.dtype), st.count);
+    print_value(out.fp, "min", st.min, r.dtype);
+    print_value(out.fp, "max", st.max, r.dtype);
+    print_value(out.fp, "mean", nn_stats_mean(&st), NN_F64);
+    print_value(out.fp, "std", nn_stats_std(&st), NN_F64);
+    fprintf(out.fp, "nan\t%zu\n", st.nan_count);
+    commit(&out);
+    free(buf);
+    nn_npy_reader_close(&r);
+    return 0;
+}
+
+/* ---- head / to-tsv ------------------------------------------------------------ */
+/* Stream up to max_rows rows (all if < 0) of `in` as TSV to `output`. */
+static void rows_to_tsv(const char *in, int64_t max_rows)
+{
+    nn_npy_reader r;
+    open_reader(&r, in);
+    int64_t k = chunk_rows(r.row_size);
+    void *buf = alloc_chunk(k, r.row_size, r.dtype);
+    nn_output out;
+    if (nn_output_open(&out, output))
+        nn_die_lib(output);
+    int64_t left = max_rows < 0 ? r.rows : max_rows, got;
+    /* A 1-D array is a column: rows of one element. */
+    while (left > 0 && (got = nn_npy_reader_read_rows(&r, buf, k < left ? k : left)) > 0) {
+        if (nn_tsv_write_rows(out.fp, buf, r.dtype, got, r.row_size))
+            nn_die_lib(output);
+        left -= got;
+    }
+    if (max_rows < 0 && nn_npy_reader_read_rows(&r, buf, 1) != 0) /* checks the end */
+        nn_die_lib(in);
+    if (left > 0 && r.rows_done < r.rows)
+        nn_die_lib(in);
+    commit(&out);
+    free(buf);
+    nn_npy_reader_close(&r);
+}
+
+static int cmd_head(int argc, char **argv)
+{
+    static int64_t rows = 10;
+    static const nn_option opts[] = {
+        {"rows", 'n', NN_OPT_INT64, &rows, "N", "how many rows", NULL},
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the TSV", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy head", "[options] [FILE]",
+                               "The first rows of an array as TSV (one line per row along the first axis,\n"
+                               "trailing dimensions flattened).",
+                               opts, 0, 1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    if (rows < 0)
+        nn_usage("--rows must be >= 0");
+    rows_to_tsv(n ? args[0] : "-", rows);
+    return 0;
+}
+
+static int cmd_to_tsv(int argc, char **argv)
+{
+    static const nn_option opts[] = {
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the TSV", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy to-tsv", "[options] [FILE]",
+                               "An array as TSV: a 2-D array as a table, a 1-D array as a column, a 0-D\n"
+                               "array as one value; higher dimensions as rows of the flattened trailing\n"
+                               "dimensions.  Floats are written in the shortest form that reads back exactly.",
+                               opts, 0, 1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    rows_to_tsv(n ? args[0] : "-", -1);
+    return 0;
+}
+
+static int cmd_from_tsv(int argc, char **argv)
+{
+    static const char *dtype = "float32";
+    static int keep_2d = 0;
+    static const nn_option opts[] = {
+        {"dtype", 't', NN_OPT_CHOICE, &dtype, "TYPE", "element type", "uint8|int32|int64|float32|float64"},
+        {"keep-2d", 0, NN_OPT_FLAG, &keep_2d, NULL, "one column gives shape (N, 1), not (N,)", NULL},
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy from-tsv", "[options] [FILE]",
+                               "A TSV table (every line the same number of fields) as a 2-D array; a single\n"
+                               "column as a 1-D array.  Integer types need whole numbers in range.",
+                               opts, 0, 1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    const char *in = n ? args[0] : "-";
+    nn_dtype t;
+    parse_dtype(dtype, &t);
+    check_binary_output(output);
+    uint8_t *text;
+    size_t len;
+    if (nn_read_all(in, &text, &len))
+        nn_die_lib(in);
+    nn_array a;
+    if (nn_tsv_parse((const char *)text, len, t, keep_2d, &a))
+        nn_die_lib(in);
+    free(text);
+    save(output, &a);
+    nn_array_free(&a);
+    return 0;
+}
+
+/* ---- IDX ------------------------------------------------------------------------- */
+static int cmd_from_idx(int argc, char **argv)
+{
+    static const nn_option opts[] = {
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy from-idx", "[options] [FILE]",
+                               "An IDX file (MNIST's format; gzipped or not) as .npy with the same shape.\n"
+                               "ubyte -> uint8; byte, short, int -> int32; float -> float32; double -> float64.",
+                               opts, 0, 1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    const char *in = n ? args[0] : "-";
+    check_binary_output(output);
+    nn_array a;
+    if (nn_idx_load(in, &a))
+        nn_die_lib(in);
+    save(output, &a);
+    nn_array_free(&a);
+    return 0;
+}
+
+static int cmd_to_idx(int argc, char **argv)
+{
+    static const nn_option opts[] = {
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the IDX file", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy to-idx", "[options] [FILE]",
+                               "An array as an uncompressed IDX file (uint8, int32, float32, float64).",
+                               opts, 0, 1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    const char *in = n ? args[0] : "-";
+    check_binary_output(output);
+    nn_array a;
+    load(in, &a);
+    if (nn_idx_save(output, &a))
+        nn_die_lib(output);
+    nn_array_free(&a);
+    return 0;
+}
+
+/* ---- slice / reshape / argmax ------------------------------------------------------ */
+static int cmd_slice(int argc, char **argv)
+{
+    static const char *rows = ":";
+    static const nn_option opts[] = {
+        {"rows", 'r', NN_OPT_STRING, &rows, "A:B[:S]", "Python slice of the first axis (or one index)", NULL},
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy slice", "[options] [FILE]",
+                               "Rows of an array, selected like Python's a[A:B:S]: parts may be empty,\n"
+                               "negative numbers count from the end, S may be negative.  A single index\n"
+                               "'--rows 3' keeps the first axis (shape (1, ...)).",
+                               opts, 0, 1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    const char *in = n ? args[0] : "-";
+    check_binary_output(output);
+    nn_array a, b;
+    load(in, &a);
+    if (a.ndim == 0)
+        nn_die(in, "cannot slice a 0-dimensional array");
+    int64_t first, step, count;
+    if (nn_slice_parse(rows, a.shape[0], &first, &step, &count))
+        nn_usage("--rows: %s", nn_last_error());
+    if (nn_take_rows(&a, first, step, count, &b))
+        nn_die_lib(in);
+    nn_array_free(&a);
+    save(output, &b);
+    nn_array_free(&b);
+    return 0;
+}
+
+static int cmd_reshape(int argc, char **argv)
+{
+    static const char *shape = "-1";
+    static const nn_option opts[] = {
+        {"shape", 's', NN_OPT_STRING, &shape, "DIMS", "new shape, e.g. 60000,784 or -1,28,28 (one -1 is inferred)",
+         NULL},
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy reshape", "[options] [FILE]",
+                               "The same elements (C order) with a new shape.  '' or '()' is a scalar.", opts, 0, 1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    const char *in = n ? args[0] : "-";
+    check_binary_output(output);
+    nn_array a;
+    load(in, &a);
+    int ndim;
+    int64_t dims[NN_MAX_DIMS];
+    if (nn_shape_parse(shape, nn_array_count(&a), &ndim, dims))
+        nn_die_lib(in);
+    a.ndim = ndim;
+    memcpy(a.shape, dims, sizeof dims);
+    save(output, &a);
+    nn_array_free(&a);
+    return 0;
+}
+
+static int cmd_argmax(int argc, char **argv)
+{
+    static int axis = -1;
+    static const nn_option opts[] = {
+        {"axis", 'a', NN_OPT_INT, &axis, "K", "axis to reduce (negative counts from the end)", NULL},
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy argmax", "[options] [FILE]",
+                               "Index of the largest value along an axis, as int32 with that axis removed\n"
+                               "(e.g. class predictions from (N, classes) scores).  The first maximum wins;\n"
+                               "a NaN counts as the maximum, as in numpy.",
+                               opts, 0, 1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    const char *in = n ? args[0] : "-";
+    check_binary_output(output);
+    nn_array a, b;
+    load(in, &a);
+    if (nn_argmax(&a, axis, &b))
+        nn_die_lib(in);
+    nn_array_free(&a);
+    save(output, &b);
+    nn_array_free(&b);
+    return 0;
+}
+
+/* ---- cat ---------------------------------------------------------------------------- */
+static int cmd_cat(int argc, char **argv)
+{
+    static const nn_option opts[] = {
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy cat", "[options] FILE...",
+                               "Concatenate arrays along the first axis.  They need the same dtype and the\n"
+                               "same trailing dimensions.  '-' (stdin) may appear once.",
+                               opts, 1, -1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    check_binary_output(output);
+    int stdin_seen = 0;
+    for (int i = 0; i < n; i++)
+        if (nn_is_stdio(args[i]) && stdin_seen++)
+            nn_usage("'-' (stdin) can be given only once");
+    nn_npy_reader *r = nn_alloc((size_t)n, sizeof *r);
+    if (!r)
+        nn_die_lib(NULL);
+    int64_t total = 0;
+    for (int i = 0; i < n; i++) {
+        open_reader(&r[i], args[i]);
+        if (r[i].ndim == 0)
+            nn_die(args[i], "cannot concatenate a 0-dimensional array");
+        if (i && r[i].dtype != r[0].dtype)
+            nn_die(args[i], "dtype %s differs from %s in %s (convert with 'npy astype')", nn_dtype_name(r[i].dtype),
+                   nn_dtype_name(r[0].dtype), args[0]);
+        if (i && (r[i].ndim != r[0].ndim ||
+                  memcmp(r[i].shape + 1, r[0].shape + 1, (size_t)(r[0].ndim - 1) * sizeof(int64_t)))) {
+            nn_array x = {.ndim = r[i].ndim}, y = {.ndim = r[0].ndim};
+            memcpy(x.shape, r[i].shape, sizeof x.shape);
+            memcpy(y.shape, r[0].shape, sizeof y.shape);
+            char sx[256], sy[256];
+            nn_shape_format(&x, sx, sizeof sx);
+            nn_shape_format(&y, sy, sizeof sy);
+            nn_die(args[i], "shape %s does not fit %s of %s (only the first dimension may differ)", sx, sy, args[0]);
+        }
+        if (r[i].rows > INT64_MAX - total)
+            nn_die(args[i], "too many rows");
+        total += r[i].rows;
+    }
+    int64_t shape[NN_MAX_DIMS];
+    memcpy(shape, r[0].shape, sizeof shape);
+    shape[0] = total;
+    nn_npy_writer w;
+    if (nn_npy_writer_open(&w, output, r[0].dtype, r[0].ndim, shape))
+        nn_die_lib(output);
+    int64_t k = chunk_rows(r[0].row_size);
+    void *buf = alloc_chunk(k, r[0].row_size, r[0].dtype);
+    for (int i = 0; i < n; i++) {
+        int64_t got;
+        while ((got = nn_npy_reader_read_rows(&r[i], buf, k)) > 0)
+            if (nn_npy_writer_write_rows(&w, buf, got))
+                nn_die_lib(output);
+        if (got < 0)
+            nn_die_lib(args[i]);
+        nn_npy_reader_close(&r[i]);
+    }
+    if (nn_npy_writer_close(&w))
+        nn_die_lib(output);
+    free(buf);
+    free(r);
+    return 0;
+}
+
+/* ---- scale / astype -------------------------------------------------------------------- */
+/* Stream `in` through x * mul + add into type t. */
+static void transform(const char *in, nn_dtype t, double mul, double add)
+{
+    nn_npy_reader r;
+    open_reader(&r, in);
+    nn_npy_writer w;
+    if (nn_npy_writer_open(&w, output, t, r.ndim, r.shape))
+        nn_die_lib(output);
+    int64_t k = chunk_rows(r.row_size);
+    void *src = alloc_chunk(k, r.row_size, r.dtype);
+    void *dst = alloc_chunk(k, r.row_size, t);
+    int64_t got;
+    size_t done = 0;
+    while ((got = nn_npy_reader_read_rows(&r, src, k)) > 0) {
+        size_t cnt = (size_t)(got * r.row_size);
+        if (nn_values_transform(src, r.dtype, dst, t, cnt, mul, add, done))
+            nn_die_lib(in);
+        if (nn_npy_writer_write_rows(&w, dst, got))
+            nn_die_lib(output);
+        done += cnt;
+    }
+    if (got < 0)
+        nn_die_lib(in);
+    if (nn_npy_writer_close(&w))
+        nn_die_lib(output);
+    free(src);
+    free(dst);
+    nn_npy_reader_close(&r);
+}
+
+static int cmd_scale(int argc, char **argv)
+{
+    static double mul = 1, add = 0;
+    static const char *dtype = "float32";
+    static const nn_option opts[] = {
+        {"mul", 'm', NN_OPT_DOUBLE, &mul, "X", "multiply by X", NULL},
+        {"add", 'a', NN_OPT_DOUBLE, &add, "Y", "then add Y", NULL},
+        {"dtype", 't', NN_OPT_CHOICE, &dtype, "TYPE", "output element type", "uint8|int32|int64|float32|float64"},
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy scale", "[options] [FILE]",
+                               "x * mul + add for every element, computed in double precision and rounded\n"
+                               "once to the output type (e.g. pixels to [0, 1]: --mul 0.00392156862745098).\n"
+                               "Integer outputs need whole results in range.",
+                               opts, 0, 1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    nn_dtype t;
+    parse_dtype(dtype, &t);
+    check_binary_output(output);
+    transform(n ? args[0] : "-", t, mul, add);
+    return 0;
+}
+
+static int cmd_astype(int argc, char **argv)
+{
+    static const char *dtype = "float32";
+    static const nn_option opts[] = {
+        {"dtype", 't', NN_OPT_CHOICE, &dtype, "TYPE", "output element type", "uint8|int32|int64|float32|float64"},
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy astype", "[options] [FILE]",
+                               "Convert the elements to another type.  Into an integer type every value must\n"
+                               "be a whole number in range (no silent truncation, unlike numpy).",
+                               opts, 0, 1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    nn_dtype t;
+    parse_dtype(dtype, &t);
+    check_binary_output(output);
+    transform(n ? args[0] : "-", t, 1, 0);
+    return 0;
+}
+
+/* ---- compare ------------------------------------------------------------------------------ */
+static int cmd_compare(int argc, char **argv)
+{
+    static double tol = 0;
+    static const nn_option opts[] = {
+        {"tol", 0, NN_OPT_DOUBLE, &tol, "T", "largest allowed absolute difference", NULL},
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the report", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy compare", "[options] A B",
+                               "Compare two arrays element by element (values, not dtypes; NaN equals NaN).\n"
+                               "Prints 'key<TAB>value' lines (equal, shape, max_abs_diff, mismatches).\n"
+                               "Exit status 0 when the shapes match and every difference is <= T, else 1.",
+                               opts, 2, 2};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    if (nn_is_stdio(args[0]) && nn_is_stdio(args[1]))
+        nn_usage("'-' (stdin) can be given only once");
+    nn_array a, b;
+    load(args[0], &a);
+    load(args[1], &b);
+    int same_shape = a.ndim == b.ndim && memcmp(a.shape, b.shape, (size_t)a.ndim * sizeof(int64_t)) == 0;
+    double maxd = 0;
+    size_t mism = 0;
+    if (same_shape) {
+        size_t cnt = nn_array_count(&a);
+        for (size_t i = 0; i < cnt; i++) {
+            double x = nn_array_get(&a, i), y = nn_array_get(&b, i);
+            double d;
+            if (isnan(x) || isnan(y))
+                d = isnan(x) && isnan(y) ? 0 : INFINITY;
+            else if (x == y)
+                d = 0; /* also equal infinities */
+            else
+                d = fabs(x - y);
+            if (d > maxd)
+                maxd = d;
+            if (d > tol)
+                mism++;
+        }
+    }
+    nn_output out;
+    if (nn_output_open(&out, output))
+        nn_die_lib(output);
+    int equal = same_shape && mism == 0;
+    char sa[256], sb[256];
+    nn_shape_format(&a, sa, sizeof sa);
+    nn_shape_format(&b, sb, sizeof sb);
+    fprintf(out.fp, "equal\t%s\nshape\t%s\t%s\n", equal ? "true" : "false", sa, sb);
+    if (same_shape) {
+        print_value(out.fp, "max_abs_diff", maxd, NN_F64);
+        fprintf(out.fp, "mismatches\t%zu\n", mism);
+    }
+    commit(&out);
+    nn_array_free(&a);
+    nn_array_free(&b);
+    return equal ? 0 : 1;
+}
+
+/* ---- dispatch -------------------------------------------------------------------------------- */
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} commands[] = {
+    {"info", cmd_info, "shape, dtype, min, max, mean, std, NaN count"},
+    {"head", cmd_head, "first rows as TSV"},
+    {"to-tsv", cmd_to_tsv, "the whole array as TSV"},
+    {"from-tsv", cmd_from_tsv, "a TSV table as an array"},
+    {"from-idx", cmd_from_idx, "an IDX file (MNIST; .gz too) as .npy"},
+    {"to-idx", cmd_to_idx, "an array as an IDX file"},
+    {"slice", cmd_slice, "rows A:B:S of the first axis"},
+    {"cat", cmd_cat, "concatenate along the first axis"},
+    {"scale", cmd_scale, "x * mul + add, into a dtype"},
+    {"astype", cmd_astype, "convert the element type"},
+    {"argmax", cmd_argmax, "index of the maximum along an axis (int32)"},
+    {"reshape", cmd_reshape, "the same elements with a new shape"},
+    {"compare", cmd_compare, "are two arrays equal (within a tolerance)?"},
+};
+#define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
+
+static void general_help(FILE *fp)
+{
+    fprintf(fp, "Usage: npy COMMAND [options] [FILE...]\n\n"
+                "Look at, convert and reshape NumPy .npy arrays.  '-' (the default input and\n"
+                "output) is standard input or output.\n\nCommands:\n");
+    for (int i = 0; i < N_COMMANDS; i++)
+        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(fp, "\n'npy COMMAND --help' lists the options of a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    set_name();
+    if (argc < 2)
+        nn_usage("missing command (info, head, to-tsv, from-tsv, from-idx, to-idx, slice, cat, scale, astype, "
+                 "argmax, reshape, compare)");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        general_help(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("npy (nnpipe) %s\n", NNPIPE_VERSION);
+        return 0;
+    }
+    for (int i = 0; i < N_COMMANDS; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    nn_usage("unknown command '%s' (try 'npy --help')", cmd);
+}
