@@ -60,7 +60,7 @@ nn_layer *nn_dropout(float rate, uint64_t seed)
     nn_layer *l = nn_layer_new(&drop_ops);
     if (l) {
         l->rate = rate;
-        l->seed = seed;
+        l->seed = seed & ((1ULL << 53) - 1); /* kept exactly in the JSON architecture */
     }
     return l;
 }
