@@ -110,6 +110,8 @@ int nn_model_save(const nn_model *m, const char *path, const nn_meta *extra, int
  * the architecture, copies every weight (shape and dtype checked; a
  * missing or extra tensor is an error). */
 int nn_model_from_st(const nn_safetensors *st, nn_model **out);
+/* Copy the weights of st into an existing model (same checks). */
+int nn_model_load_weights(nn_model *m, const nn_safetensors *st);
 /* Load a file; st_out (may be NULL) receives the file for its metadata
  * and other tensors (free with nn_st_free). */
 int nn_model_load(const char *path, nn_model **out, nn_safetensors *st_out);

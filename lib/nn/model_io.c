@@ -56,6 +56,51 @@ int nn_model_save(const nn_model *m, const char *path, const nn_meta *extra, int
     return rc;
 }
 
+int nn_model_load_weights(nn_model *m, const nn_safetensors *st)
+{
+    int used = 0;
+    for (int q = 0; q < m->nparts; q++) {
+        nn_seq *s = m->parts[q];
+        for (int i = 0; i < s->n; i++) {
+            nn_layer *l = s->layers[i];
+            for (int k = 0; k < l->nparams; k++) {
+                nn_param *p = &l->p[k];
+                char name[128];
+                if (tensor_name(name, sizeof name, s, l, p) < 0)
+                    return -1;
+                const nn_array *a = nn_st_get(st, name);
+                if (!a) {
+                    nn_set_error("tensor %s missing", name);
+                    return -1;
+                }
+                int same = a->dtype == NN_F32 && a->ndim == p->ndim;
+                for (int d = 0; same && d < p->ndim; d++)
+                    same = a->shape[d] == p->shape[d];
+                if (!same) {
+                    char want[64], got[64];
+                    nn_array w = {NN_F32, p->ndim, {0}, NULL};
+                    memcpy(w.shape, p->shape, sizeof(int64_t) * (size_t)p->ndim);
+                    nn_shape_format(&w, want, sizeof want);
+                    nn_shape_format(a, got, sizeof got);
+                    nn_set_error("tensor %s is %s %s, the architecture needs float32 %s", name,
+                                 nn_dtype_name(a->dtype), got, want);
+                    return -1;
+                }
+                memcpy(p->w, a->data, sizeof(float) * (size_t)p->count);
+                used++;
+            }
+        }
+    }
+    /* tensors beyond the weights must be named "optim..." (checkpoints) */
+    for (int i = 0; i < st->count; i++)
+        if (strncmp(st->names[i], "optim.", 6))
+            used--;
+    if (used != 0) {
+        return nn_set_error("the file has tensors the architecture does not use");
+    }
+    return 0;
+}
+
 int nn_model_from_st(const nn_safetensors *st, nn_model **out)
 {
     *out = NULL;
@@ -71,47 +116,8 @@ int nn_model_from_st(const nn_safetensors *st, nn_model **out)
     nn_model *m;
     if (nn_model_from_json(arch, &m) < 0)
         return -1;
-    int used = 0;
-    for (int q = 0; q < m->nparts; q++) {
-        nn_seq *s = m->parts[q];
-        for (int i = 0; i < s->n; i++) {
-            nn_layer *l = s->layers[i];
-            for (int k = 0; k < l->nparams; k++) {
-                nn_param *p = &l->p[k];
-                char name[128];
-                if (tensor_name(name, sizeof name, s, l, p) < 0)
-                    goto fail;
-                const nn_array *a = nn_st_get(st, name);
-                if (!a) {
-                    nn_set_error("tensor %s missing", name);
-                    goto fail;
-                }
-                int same = a->dtype == NN_F32 && a->ndim == p->ndim;
-                for (int d = 0; same && d < p->ndim; d++)
-                    same = a->shape[d] == p->shape[d];
-                if (!same) {
-                    char want[64], got[64];
-                    nn_array w = {NN_F32, p->ndim, {0}, NULL};
-                    memcpy(w.shape, p->shape, sizeof(int64_t) * (size_t)p->ndim);
-                    nn_shape_format(&w, want, sizeof want);
-                    nn_shape_format(a, got, sizeof got);
-                    nn_set_error("tensor %s is %s %s, the architecture needs float32 %s", name,
-                                 nn_dtype_name(a->dtype), got, want);
-                    goto fail;
-                }
-                memcpy(p->w, a->data, sizeof(float) * (size_t)p->count);
-                used++;
-            }
-        }
-    }
-    /* tensors beyond the weights must be named "optim..." (checkpoints) */
-    for (int i = 0; i < st->count; i++)
-        if (strncmp(st->names[i], "optim.", 6))
-            used--;
-    if (used != 0) {
-        nn_set_error("the file has tensors the architecture does not use");
+    if (nn_model_load_weights(m, st) < 0)
         goto fail;
-    }
     *out = m;
     return 0;
 fail:
