@@ -9,6 +9,7 @@
  *   npy scale / astype         x * mul + add, type conversion
  *   npy argmax / reshape       index of the maximum, new shape
  *   npy compare A B            equal within a tolerance?
+ *   npy st-pack / st-list / st-get   safetensors files of named arrays
  *
  * Each subcommand is a small function; the work is done by lib/io (file
  * formats) and lib/math/arrayops (operations).  Large arrays are streamed
@@ -19,7 +20,9 @@
 #include "core/file.h"
 #include "core/mem.h"
 #include "io/idx.h"
+#include "io/json.h"
 #include "io/npy.h"
+#include "io/safetensors.h"
 #include "io/tsv_array.h"
 #include "math/arrayops.h"
 
@@ -598,6 +601,135 @@ static int cmd_compare(int argc, char **argv)
     return equal ? 0 : 1;
 }
 
+/* ---- safetensors ----------------------------------------------------------------------------- */
+static int cmd_st_pack(int argc, char **argv)
+{
+    static const char *meta = "";
+    static const nn_option opts[] = {
+        {"meta", 'm', NN_OPT_STRING, &meta, "JSON", "metadata, a JSON object of strings: '{\"k\": \"v\"}'", NULL},
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .safetensors", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy st-pack", "[options] NAME=FILE.npy...",
+                               "Pack .npy arrays into one safetensors file, in the order given.", opts, 1, -1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    check_binary_output(output);
+    nn_safetensors st;
+    nn_st_init(&st);
+    if (*meta) {
+        nn_json doc;
+        if (nn_json_parse(meta, strlen(meta), &doc))
+            nn_usage("--meta: %s", nn_last_error());
+        if (doc.type != NN_JSON_OBJECT)
+            nn_usage("--meta must be a JSON object");
+        for (size_t i = 0; i < doc.count; i++) {
+            const char *v = nn_json_str(&doc.items[i]);
+            if (!v || strlen(v) != doc.items[i].len)
+                nn_usage("--meta: the value of '%s' must be a string (without NUL)", doc.keys[i]);
+            if (nn_st_set_meta(&st, doc.keys[i], v))
+                nn_die_lib(NULL);
+        }
+        nn_json_free(&doc);
+    }
+    int stdin_seen = 0;
+    for (int i = 0; i < n; i++) {
+        char *eq = strchr(args[i], '=');
+        if (!eq || eq == args[i] || !eq[1])
+            nn_usage("'%s' is not NAME=FILE", args[i]);
+        *eq = 0;
+        const char *file = eq + 1;
+        if (nn_is_stdio(file) && stdin_seen++)
+            nn_usage("'-' (stdin) can be given only once");
+        nn_array a;
+        load(file, &a);
+        if (nn_st_add(&st, args[i], &a))
+            nn_die_lib(file);
+        nn_array_free(&a);
+    }
+    if (nn_st_save(&st, output))
+        nn_die_lib(output);
+    nn_st_free(&st);
+    return 0;
+}
+
+/* A metadata value on one TSV line: backslash, tab, CR and LF escaped. */
+static void put_escaped(FILE *fp, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '\\': fputs("\\\\", fp); break;
+        case '\t': fputs("\\t", fp); break;
+        case '\n': fputs("\\n", fp); break;
+        case '\r': fputs("\\r", fp); break;
+        default: putc(*s, fp);
+        }
+    }
+}
+
+static int cmd_st_list(int argc, char **argv)
+{
+    static const nn_option opts[] = {
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the list", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy st-list", "[options] [FILE]",
+                               "The contents of a safetensors file as TSV: 'tensor<TAB>NAME<TAB>DTYPE<TAB>SHAPE'\n"
+                               "in file order, then 'meta<TAB>KEY<TAB>VALUE' (\\\\, \\t, \\n, \\r escaped).",
+                               opts, 0, 1};
+    char **args;
+    int n = nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    const char *in = n ? args[0] : "-";
+    nn_safetensors st;
+    if (nn_st_load(in, &st))
+        nn_die_lib(in);
+    nn_output out;
+    if (nn_output_open(&out, output))
+        nn_die_lib(output);
+    for (int i = 0; i < st.count; i++) {
+        char shape[256];
+        nn_shape_format(&st.arrays[i], shape, sizeof shape);
+        fprintf(out.fp, "tensor\t");
+        put_escaped(out.fp, st.names[i]);
+        fprintf(out.fp, "\t%s\t%s\n", nn_dtype_name(st.arrays[i].dtype), shape);
+    }
+    for (int i = 0; i < st.meta_count; i++) {
+        fprintf(out.fp, "meta\t");
+        put_escaped(out.fp, st.meta_keys[i]);
+        putc('\t', out.fp);
+        put_escaped(out.fp, st.meta_values[i]);
+        putc('\n', out.fp);
+    }
+    commit(&out);
+    nn_st_free(&st);
+    return 0;
+}
+
+static int cmd_st_get(int argc, char **argv)
+{
+    static const nn_option opts[] = {
+        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        {0},
+    };
+    static const nn_cli cli = {"npy st-get", "[options] FILE NAME",
+                               "One tensor of a safetensors file as .npy.", opts, 2, 2};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    set_name();
+    check_binary_output(output);
+    nn_safetensors st;
+    if (nn_st_load(args[0], &st))
+        nn_die_lib(args[0]);
+    const nn_array *a = nn_st_get(&st, args[1]);
+    if (!a)
+        nn_die(args[0], "no tensor named '%s'", args[1]);
+    save(output, a);
+    nn_st_free(&st);
+    return 0;
+}
+
 /* ---- dispatch -------------------------------------------------------------------------------- */
 static const struct {
     const char *name;
@@ -617,14 +749,17 @@ static const struct {
     {"argmax", cmd_argmax, "index of the maximum along an axis (int32)"},
     {"reshape", cmd_reshape, "the same elements with a new shape"},
     {"compare", cmd_compare, "are two arrays equal (within a tolerance)?"},
+    {"st-pack", cmd_st_pack, "pack arrays into a safetensors file"},
+    {"st-list", cmd_st_list, "tensors and metadata of a safetensors file"},
+    {"st-get", cmd_st_get, "one tensor of a safetensors file as .npy"},
 };
 #define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
 
 static void general_help(FILE *fp)
 {
-    fprintf(fp, "Usage: npy COMMAND [options] [FILE...]\n\n"
-                "Look at, convert and reshape NumPy .npy arrays.  '-' (the default input and\n"
-                "output) is standard input or output.\n\nCommands:\n");
+    fprintf(fp, "Usage: npy COMMAND [options] [FILE...]\n"
+                "Look at, convert and reshape NumPy .npy arrays (and IDX, TSV, safetensors).\n"
+                "'-' (the default input and output) is standard input or output.\n\nCommands:\n");
     for (int i = 0; i < N_COMMANDS; i++)
         fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(fp, "\n'npy COMMAND --help' lists the options of a command.\n");
@@ -635,7 +770,7 @@ int main(int argc, char **argv)
     set_name();
     if (argc < 2)
         nn_usage("missing command (info, head, to-tsv, from-tsv, from-idx, to-idx, slice, cat, scale, astype, "
-                 "argmax, reshape, compare)");
+                 "argmax, reshape, compare, st-pack, st-list, st-get)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         general_help(stdout);

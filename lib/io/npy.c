@@ -495,11 +495,13 @@ int64_t nn_npy_reader_read_rows(nn_npy_reader *r, void *buf, int64_t max_rows)
         }
         dst = r->tmp;
     }
-    if (fbytes && fread(dst, 1, fbytes, r->fp) != fbytes) {
+    size_t got = fbytes ? fread(dst, 1, fbytes, r->fp) : 0;
+    if (got != fbytes) {
         if (ferror(r->fp))
             return nn_set_error("read error: %s", strerror(errno));
-        return nn_set_error("truncated .npy data (ends in row %lld of %lld)", (long long)r->rows_done + 1,
-                            (long long)r->rows);
+        size_t row_bytes = (size_t)r->row_size * r->file_esize; /* > 0 here */
+        return nn_set_error("truncated .npy data: it ends in row %lld of %lld", (long long)r->rows_done + 1 +
+                            (long long)(got / row_bytes), (long long)r->rows);
     }
     convert_elements(r->file_code, r->swap, dst, count, buf);
     r->rows_done += n;
