@@ -25,6 +25,7 @@ static const nn_option options[] = {
      "default: beside each input",
      NULL},
     {"no-shuffle", 0, NN_OPT_FLAG, &no_shuffle, NULL, "no shuffle: the last rows are the test set", NULL},
+    {"quiet", 'q', NN_OPT_FLAG, &nn_quiet, NULL, "no summary on stderr", NULL},
     {0}};
 
 static const nn_cli cli = {
