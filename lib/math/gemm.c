@@ -19,6 +19,8 @@
 #include "math/gemm_internal.h"
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #define MR NN_GEMM_MR
@@ -181,12 +183,12 @@ typedef struct {
     /* compute tasks: row chunks of R rows x column groups of cg_panels */
     int64_t R, cg_panels;
     int row_tasks, col_tasks;
+    int direct_a;    /* read A in place instead of packing it */
+    atomic_int packed; /* B packing tasks finished in this round */
 } gemm_job;
 
-static void pack_b_task(void *ctx, int task, int worker)
+static void pack_b_task(gemm_job *g, int task)
 {
-    (void)worker;
-    gemm_job *g = ctx;
     int64_t j0 = (int64_t)task * g->bpack_panels * NR;
     int64_t nc = min64(g->bpack_panels * NR, g->nc3 - j0);
     if (nc <= 0)
@@ -196,9 +198,8 @@ static void pack_b_task(void *ctx, int task, int worker)
     nn_gemm_pack_b(g->tb, g->kc, nc, b, g->ldb, g->bp + j0 * g->kc);
 }
 
-static void compute_task(void *ctx, int task, int worker)
+static void compute_task(gemm_job *g, int task, int worker)
 {
-    gemm_job *g = ctx;
     int rt = task % g->row_tasks, ct = task / g->row_tasks;
     int64_t i0 = rt * g->R;
     int64_t mc = min64(g->R, g->M - i0);
@@ -208,22 +209,45 @@ static void compute_task(void *ctx, int task, int worker)
         return;
     int64_t kc = g->kc;
 
-    float *ap = g->ap + worker * g->ap_stride;
+    /* op(A) rows i0.. at k = pc: a[i * rs + k * cs] */
     const float *a = g->ta ? g->A + g->pc * g->lda + i0 : g->A + i0 * g->lda + g->pc;
-    nn_gemm_pack_a(g->ta, mc, kc, a, g->lda, ap);
+    int64_t rs = g->ta ? 1 : g->lda, cs = g->ta ? g->lda : 1, step = rs * MR;
+    if (!g->direct_a) {
+        float *ap = g->ap + worker * g->ap_stride;
+        nn_gemm_pack_a(g->ta, mc, kc, a, g->lda, ap);
+        a = ap, rs = 1, cs = MR, step = MR * kc;
+    }
 
     for (int64_t jc = j0; jc < jend; jc += NC) {
         int64_t jn = min64(jc + NC, jend);
         for (int64_t ir = 0; ir < mc; ir += MR) {
             int m = (int)min64(MR, mc - ir);
-            const float *apan = ap + ir * kc;
+            const float *apan = a + ir / MR * step;
             float *crow = g->C + (i0 + ir) * g->ldc + g->jc3;
             for (int64_t jr = jc; jr < jn; jr += NR) {
                 int n = (int)min64(NR, jn - jr);
-                nn_gemm_micro(kc, apan, g->bp + jr * kc, crow + jr, g->ldc, g->alpha, g->beta, m, n);
+                nn_gemm_micro(kc, apan, rs, cs, g->bp + jr * kc, crow + jr, g->ldc, g->alpha, g->beta, m, n);
             }
         }
     }
+}
+
+/* One parallel loop per K block: the first bpack_tasks tasks pack the B
+ * panel, the rest compute.  The pool hands tasks out in order, so when a
+ * compute task starts every packing task has been taken and will finish
+ * without waiting on anything: the short wait below cannot deadlock, and
+ * it saves a second pool round trip per block. */
+static void block_task(void *ctx, int task, int worker)
+{
+    gemm_job *g = ctx;
+    if (task < g->bpack_tasks) {
+        pack_b_task(g, task);
+        atomic_fetch_add_explicit(&g->packed, 1, memory_order_release);
+        return;
+    }
+    while (atomic_load_explicit(&g->packed, memory_order_acquire) < g->bpack_tasks)
+        sched_yield();
+    compute_task(g, task - g->bpack_tasks, worker);
 }
 
 static void run_tasks(int n, nn_task_fn fn, void *ctx, int parallel)
@@ -278,7 +302,14 @@ void nn_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float a
     }
     g.bpack_panels = threads > 1 ? ceil_div(panels, 2 * threads) : panels;
 
-    g.ap_stride = round_up(g.R, MR) * kmax;
+    /* A not transposed: the kernels read its rows in place (MR streams,
+     * each contiguous in k); packing measured no faster, and slower when
+     * N is small (the packing pass costs M K per column group).  A
+     * transposed is packed: read in place, every k step would touch a
+     * new cache line for MR floats.  Decided from the arguments alone,
+     * never the thread count, which must not change a result. */
+    g.direct_a = !trans_a;
+    g.ap_stride = g.direct_a ? 0 : round_up(g.R, MR) * kmax;
     size_t bp_floats = (size_t)(kmax * nc3max);
     size_t need = bp_floats + (size_t)threads * (size_t)g.ap_stride;
     int slot;
@@ -300,8 +331,8 @@ void nn_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float a
             g.pc = pc;
             g.kc = min64(KC, K - pc);
             g.beta = pc == 0 ? beta : 1.0f;
-            run_tasks(g.bpack_tasks, pack_b_task, &g, threads > 1);
-            run_tasks(g.row_tasks * g.col_tasks, compute_task, &g, threads > 1);
+            atomic_store(&g.packed, 0);
+            run_tasks(g.bpack_tasks + g.row_tasks * g.col_tasks, block_task, &g, threads > 1);
         }
     }
     buffer_put(buf, slot);

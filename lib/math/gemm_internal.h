@@ -6,27 +6,28 @@
  *     ap[k * MR + i] = op(A)[i][k]               (kc x MR floats)
  *   B micro-panel: NR columns of op(B) for kc steps of k:
  *     bp[k * NR + j] = op(B)[k][j]               (kc x NR floats)
- * A panel of mc rows is ceil(mc / MR) A micro-panels back to back; rows
- * past mc are zero, so the micro-kernel always runs a full MR x NR tile
- * and only the write-back is masked. */
+ * A panel of mc rows is ceil(mc / MR) A micro-panels back to back (rows
+ * past mc are zero), likewise a B panel with NR-wide micro-panels (columns
+ * past nc are zero).  Fringe tiles run kernels with fewer rows and a
+ * write-back masked to the columns that exist.  (16-wide kernels for the
+ * last columns were tried: gcc 12 vectorizes them across k or rows and
+ * they came out slower than multiplying the zero padding.) */
 #ifndef NN_MATH_GEMM_INTERNAL_H
 #define NN_MATH_GEMM_INTERNAL_H
 
 #include <stdint.h>
 
-/* Register tile: MR x NR floats of C live in registers during the k loop.
+/* Register tile: MR x NR floats of C live in registers during the k loop:
  * 6 x 32 = 12 accumulators of 16 floats (zmm) + 2 for a row of B + 1
- * broadcast; measured best on Zen 4 among 4/6/8 x 32 (see bench/gemm.sh). */
-#ifndef NN_GEMM_MR
+ * broadcast.  The kernel table in gemm_kernel.c is written for these. */
 #define NN_GEMM_MR 6
-#endif
-#ifndef NN_GEMM_NR
 #define NN_GEMM_NR 32
-#endif
 
-/* C[0..m)[0..n) = alpha * ap(kc x MR)^T * bp(kc x NR) + beta * C, for
- * m <= MR, n <= NR.  beta == 0 does not read C. */
-void nn_gemm_micro(int64_t kc, const float *restrict ap, const float *restrict bp, float *restrict c, int64_t ldc,
+/* C[0..m)[0..n) = alpha * op(A) * bp + beta * C for m <= MR, n <= NR,
+ * where op(A)[i][k] = a[i * rs + k * cs] (packed: rs = 1, cs = MR) and bp
+ * is a packed B micro-panel.
+ * beta == 0 does not read C. */
+void nn_gemm_micro(int64_t kc, const float *a, int64_t rs, int64_t cs, const float *bp, float *c, int64_t ldc,
                    float alpha, float beta, int m, int n);
 
 /* Pack rows [0, mc) x k [0, kc) of op(A) into micro-panels (zero-padded

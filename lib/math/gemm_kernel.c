@@ -1,60 +1,122 @@
-/* The register-blocked micro-kernel of nn_sgemm, in plain C.
+/* The register-blocked micro-kernels of nn_sgemm, in plain C.
  *
- * acc[MR][NR] is small and indexed by constants once the i and j loops
- * are unrolled, so gcc -O3 keeps it in registers: with -march=native on
- * Zen 4 the k loop becomes 2 vector loads of B, MR broadcasts of A and
- * 2 * MR vfmadd231ps on zmm (objdump -d gemm_kernel.o to check).  The
- * write-back is the only place that knows about fringe tiles. */
+ * acc[mr][nr] is small and, once `micro` is inlined with constant mr and
+ * nr, indexed by constants after unrolling, so gcc -O3 keeps it in
+ * registers: with -march=native on Zen 4 the 6 x 32 k loop is 2 vector
+ * loads of B, 6 broadcasts of A and 12 vfmadd231ps on zmm (check with
+ * objdump -d gemm_kernel.o).  Smaller variants (1..6 rows, 16 columns)
+ * serve fringe tiles so they do not multiply padding, and "strided"
+ * variants read A in place (rows lda apart) when packing it would cost
+ * more than it saves. */
 #include "math/gemm_internal.h"
+
+#include <stddef.h>
 
 #define MR NN_GEMM_MR
 #define NR NN_GEMM_NR
 
-void nn_gemm_micro(int64_t kc, const float *restrict ap, const float *restrict bp, float *restrict c, int64_t ldc,
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+/* Unrolling the row loop before the vectorizer sees it stops gcc from
+ * vectorizing across rows (which it does for the 16-wide kernels). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define UNROLL_ROWS _Pragma("GCC unroll 8")
+#else
+#define UNROLL_ROWS
+#endif
+
+/* C[0..mr)[0..W) = alpha * acc + beta * C, not reading C when beta == 0. */
+#define WRITE_BACK(W)                                                                                        \
+    do {                                                                                                     \
+        if (beta == 0.0f) {                                                                                  \
+            for (int i = 0; i < mr; i++)                                                                     \
+                for (int j = 0; j < (W); j++)                                                                \
+                    c[i * ldc + j] = alpha * acc[i][j];                                                      \
+        } else if (beta == 1.0f) {                                                                           \
+            for (int i = 0; i < mr; i++)                                                                     \
+                for (int j = 0; j < (W); j++)                                                                \
+                    c[i * ldc + j] += alpha * acc[i][j];                                                     \
+        } else {                                                                                             \
+            for (int i = 0; i < mr; i++)                                                                     \
+                for (int j = 0; j < (W); j++)                                                                \
+                    c[i * ldc + j] = alpha * acc[i][j] + beta * c[i * ldc + j];                              \
+        }                                                                                                    \
+    } while (0)
+
+/* C (m x n, m <= mr, n <= NRV) = alpha * op(A) (mr x kc) * bp (kc x NRV) + beta * C,
+ * op(A)[i][k] = a[i * rs + k * cs]; bp rows are NRV floats apart.  One
+ * inline function per width, with acc exactly NRV wide: gcc vectorizes a
+ * wider-than-used accumulator badly. */
+#define DEFINE_MICRO(NAME, NRV)                                                                              \
+    static ALWAYS_INLINE void NAME(const int mr, int64_t kc, const float *restrict a, int64_t rs, int64_t cs, \
+                                   const float *restrict b, float *restrict c, int64_t ldc, float alpha,     \
+                                   float beta, int n)                                                        \
+    {                                                                                                        \
+        /* All of acc is zeroed though only mr rows are used: keeps gcc's    \
+         * uninitialized warnings quiet; the unused rows are dead code. */    \
+        float acc[MR][NRV];                                                                                  \
+        for (int i = 0; i < MR; i++)                                                                         \
+            for (int j = 0; j < NRV; j++)                                                                    \
+                acc[i][j] = 0.0f;                                                                            \
+        /* acc (mr x NRV) += a[:, k] (mr) outer b[k] (NRV), k in order. */                                  \
+        for (int64_t k = 0; k < kc; k++) {                                                                   \
+            UNROLL_ROWS                                                                                      \
+            for (int i = 0; i < mr; i++) {                                                                   \
+                float ai = a[i * rs];                                                                        \
+                for (int j = 0; j < NRV; j++)                                                                \
+                    acc[i][j] += ai * b[j];                                                                  \
+            }                                                                                                \
+            a += cs;                                                                                         \
+            b += NRV;                                                                                        \
+        }                                                                                                    \
+        /* Full width: fixed trip counts, vector stores; else mask to n. */                                  \
+        if (n == NRV)                                                                                        \
+            WRITE_BACK(NRV);                                                                                 \
+        else                                                                                                 \
+            WRITE_BACK(n);                                                                                   \
+    }
+
+DEFINE_MICRO(micro32, NR)
+
+typedef void (*kernel_fn)(int64_t kc, const float *restrict a, int64_t rs, int64_t cs, const float *restrict b,
+                          float *restrict c, int64_t ldc, float alpha, float beta, int n);
+
+/* P: packed A (rs = 1, cs = MR, known to the compiler); S: strided A. */
+#define KERNELS(M, N)                                                                                        \
+    static void kp_##M##x##N(int64_t kc, const float *restrict a, int64_t rs, int64_t cs,                    \
+                             const float *restrict b, float *restrict c, int64_t ldc, float alpha, float beta, \
+                             int n)                                                                          \
+    {                                                                                                        \
+        (void)rs, (void)cs;                                                                                  \
+        micro##N(M, kc, a, 1, MR, b, c, ldc, alpha, beta, n);                                                \
+    }                                                                                                        \
+    static void ks_##M##x##N(int64_t kc, const float *restrict a, int64_t rs, int64_t cs,                    \
+                             const float *restrict b, float *restrict c, int64_t ldc, float alpha, float beta, \
+                             int n)                                                                          \
+    {                                                                                                        \
+        micro##N(M, kc, a, rs, cs, b, c, ldc, alpha, beta, n);                                               \
+    }
+
+KERNELS(1, 32)
+KERNELS(2, 32)
+KERNELS(3, 32)
+KERNELS(4, 32)
+KERNELS(5, 32)
+KERNELS(6, 32)
+
+/* [strided][m - 1] */
+static const kernel_fn kernels[2][MR] = {
+    {kp_1x32, kp_2x32, kp_3x32, kp_4x32, kp_5x32, kp_6x32},
+    {ks_1x32, ks_2x32, ks_3x32, ks_4x32, ks_5x32, ks_6x32},
+};
+
+void nn_gemm_micro(int64_t kc, const float *a, int64_t rs, int64_t cs, const float *bp, float *c, int64_t ldc,
                    float alpha, float beta, int m, int n)
 {
-    float acc[MR][NR];
-    for (int i = 0; i < MR; i++)
-        for (int j = 0; j < NR; j++)
-            acc[i][j] = 0.0f;
-
-    /* acc (MR x NR) += ap[k] (MR) outer bp[k] (NR), k in order. */
-    for (int64_t k = 0; k < kc; k++) {
-        for (int i = 0; i < MR; i++) {
-            float a = ap[i];
-            for (int j = 0; j < NR; j++)
-                acc[i][j] += a * bp[j];
-        }
-        ap += MR;
-        bp += NR;
-    }
-
-    if (m == MR && n == NR) {
-        /* Full tile: fixed trip counts, vectorized stores. */
-        if (beta == 0.0f) {
-            for (int i = 0; i < MR; i++)
-                for (int j = 0; j < NR; j++)
-                    c[i * ldc + j] = alpha * acc[i][j];
-        } else if (beta == 1.0f) {
-            for (int i = 0; i < MR; i++)
-                for (int j = 0; j < NR; j++)
-                    c[i * ldc + j] += alpha * acc[i][j];
-        } else {
-            for (int i = 0; i < MR; i++)
-                for (int j = 0; j < NR; j++)
-                    c[i * ldc + j] = alpha * acc[i][j] + beta * c[i * ldc + j];
-        }
-        return;
-    }
-    /* Fringe tile: write only the m x n corner that exists in C. */
-    for (int i = 0; i < m; i++) {
-        float *ci = c + i * ldc;
-        if (beta == 0.0f) {
-            for (int j = 0; j < n; j++)
-                ci[j] = alpha * acc[i][j];
-        } else {
-            for (int j = 0; j < n; j++)
-                ci[j] = alpha * acc[i][j] + beta * ci[j];
-        }
-    }
+    int strided = !(rs == 1 && cs == MR);
+    kernels[strided][m - 1](kc, a, rs, cs, bp, c, ldc, alpha, beta, n);
 }

@@ -55,7 +55,7 @@ void nn_gemm_pack_a(int trans, int64_t mc, int64_t kc, const float *a, int64_t l
         pack_a_rows(mc, kc, a, lda, dst);
 }
 
-/* B not transposed: row k of op(B) is contiguous; copy NR at a time. */
+/* B not transposed: row k of op(B) is contiguous; copy a panel row at a time. */
 static void pack_b_rows(int64_t kc, int64_t nc, const float *b, int64_t ldb, float *restrict dst)
 {
     for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += kc * NR) {
