@@ -77,7 +77,25 @@ void nn_tick_label(double v, double step, char *buf, size_t size)
     int dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
     if (dec > 6)
         dec = 6;
-    snprintf(buf, size, "%.*f", dec, v);
+    char plain[64];
+    snprintf(plain, sizeof plain, "%.*f", dec, v);
+    if (dec > 0 || a < 10000) {
+        snprintf(buf, size, "%s", plain);
+        return;
+    }
+    /* Thousands separators for big whole numbers: 887,908. */
+    char grouped[96];
+    size_t len = strlen(plain), j = 0, digits = len - (plain[0] == '-');
+    for (size_t i = 0; i < len && j + 2 < sizeof grouped; i++) {
+        grouped[j++] = plain[i];
+        if (plain[i] == '-')
+            continue;
+        size_t left = len - i - 1;
+        if (left > 0 && left % 3 == 0 && left < digits)
+            grouped[j++] = ',';
+    }
+    grouped[j] = 0;
+    snprintf(buf, size, "%s", grouped);
 }
 
 /* ---- the frame ------------------------------------------------------ */
@@ -166,7 +184,10 @@ static void tick_text(nn_svg *s, double x, double y, const char *anchor, const c
 {
     const char *caret = strchr(label, '^');
     if (!caret) {
-        nn_svg_text(s, x, y, anchor, FONT, NULL, label);
+        /* A true minus sign (U+2212) reads better than a hyphen. */
+        char text[64];
+        snprintf(text, sizeof text, "%s%s", label[0] == '-' ? "\xe2\x88\x92" : "", label + (label[0] == '-'));
+        nn_svg_text(s, x, y, anchor, FONT, NULL, text);
         return;
     }
     nn_svg_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%g\">%.*s<tspan dy=\"-6\" "
@@ -383,10 +404,10 @@ static void begin(chart *c, nn_svg *out, ticks *xt, ticks *yt)
     make_ticks(yt, c->y0, c->y1, c->ylog, 6);
     layout(c, xt, yt);
     if (!c->categorical)
-        make_ticks(xt, c->x0, c->x1, c->xlog, (int)((c->right - c->left) / 90) + 2);
+        make_ticks(xt, c->x0, c->x1, c->xlog, (int)((c->right - c->left) / 100) + 1);
     else
         xt->n = 0;
-    make_ticks(yt, c->y0, c->y1, c->ylog, (int)((c->bottom - c->top) / 60) + 2);
+    make_ticks(yt, c->y0, c->y1, c->ylog, (int)((c->bottom - c->top) / 70) + 1);
     draw_grid(c, xt, yt);
     nn_svg_printf(out, "<clipPath id=\"plot\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/></clipPath>\n",
                   c->left, c->top, c->right - c->left, c->bottom - c->top);

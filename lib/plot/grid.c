@@ -172,6 +172,20 @@ int nn_grid_render(const nn_array *const *in, int n_in, int64_t start, int64_t c
 
     int cw = w * o->scale, ch = h * o->scale, pad = o->pad;
     int px = o->font > 0 ? o->font : (ch >= 60 ? 3 : ch >= 28 ? 2 : 1);
+    /* Column labels must fit their column: a smaller font, then only
+     * every k-th label. */
+    int widest = 0, every = 1;
+    for (int i = 0; i < o->n_col_labels; i += every) {
+        int tw = nn_grid_text_width(o->col_labels[i], 1);
+        widest = tw > widest ? tw : widest;
+    }
+    if (o->font <= 0)
+        while (px > 1 && widest * px > cw + pad - 2 * px)
+            px--;
+    while (every < cols && widest * px > every * (cw + pad) - 3 * px)
+        every++;
+    /* Inputs stacked in blocks: a wider gap between blocks groups them. */
+    int block_gap = n_in > 1 ? 3 * (pad > 0 ? pad : 1) : 0;
     int left = 0, bottom = 0;
     for (int i = 0; i < o->n_row_labels; i++) {
         int tw = nn_grid_text_width(o->row_labels[i], px) + 3 * px;
@@ -179,7 +193,8 @@ int nn_grid_render(const nn_array *const *in, int n_in, int64_t start, int64_t c
     }
     if (o->n_col_labels)
         bottom = 8 * px;
-    double W = (double)left + pad + (double)cols * (cw + pad), H = (double)pad + (double)grid_rows * (ch + pad) + bottom;
+    double W = (double)left + pad + (double)cols * (cw + pad),
+           H = (double)pad + (double)grid_rows * (ch + pad) + (double)(blocks - 1) * block_gap + bottom;
     if (W * H > 1e9 || W > 65535 || H > 65535)
         return nn_set_error("the grid would be %.0fx%.0f pixels: too large", W, H);
     int width = (int)W, height = (int)H;
@@ -199,7 +214,7 @@ int nn_grid_render(const nn_array *const *in, int n_in, int64_t start, int64_t c
             int64_t b = k / cols;
             int col = (int)(k % cols);
             int64_t row = b * n_in + i;
-            int x0 = left + pad + col * (cw + pad), y0 = pad + (int)row * (ch + pad);
+            int x0 = left + pad + col * (cw + pad), y0 = pad + (int)row * (ch + pad) + (int)b * block_gap;
             size_t base = (size_t)(start + k) * img;
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++) {
@@ -225,14 +240,14 @@ int nn_grid_render(const nn_array *const *in, int n_in, int64_t start, int64_t c
         }
     }
     nn_rgb ink = {34, 34, 34};
-    for (int i = 0; i < o->n_col_labels; i++) {
+    for (int i = 0; i < o->n_col_labels; i += every) {
         int tw = nn_grid_text_width(o->col_labels[i], px);
         int x = left + pad + i * (cw + pad) + (cw - tw) / 2;
         nn_grid_text(rgb, width, height, x, height - bottom + 2 * px, px, o->col_labels[i], ink);
     }
     for (int i = 0; i < o->n_row_labels; i++) {
         int tw = nn_grid_text_width(o->row_labels[i], px);
-        int y = pad + i * (ch + pad) + (ch - 5 * px) / 2;
+        int y = pad + i * (ch + pad) + i / n_in * block_gap + (ch - 5 * px) / 2;
         nn_grid_text(rgb, width, height, left - 2 * px - tw, y, px, o->row_labels[i], ink);
     }
     *rgb_out = rgb;
