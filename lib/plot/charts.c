@@ -34,7 +34,7 @@ int nn_nice_ticks(double lo, double hi, int target, double *ticks, int max, doub
 {
     if (!(hi > lo) || !isfinite(lo) || !isfinite(hi)) {
         *step_out = 1;
-        if (max > 0 && isfinite(lo)) {
+        if (max > 0 && lo == hi && isfinite(lo)) {
             ticks[0] = lo;
             return 1;
         }
