@@ -198,8 +198,8 @@ static void test_levels_and_args(void)
     CHECK(nn_gzip((const uint8_t *)"x", 1, 11, &c, &cn) == -1);
     /* output is deterministic (no time stamp in the gzip header) */
     const sample *text = find("text 200k");
-    uint8_t *a, *b;
-    size_t an, bn;
+    uint8_t *a = NULL, *b = NULL;
+    size_t an = 0, bn = 0;
     CHECK(nn_gzip(text->data, text->n, 6, &a, &an) == 0 && nn_gzip(text->data, text->n, 6, &b, &bn) == 0);
     CHECK(an == bn && memcmp(a, b, an) == 0);
     free(a);
@@ -253,8 +253,8 @@ static void test_read_maybe_gz(void)
     fwrite(text->data, 1, text->n, f);
     fclose(f);
     free(c);
-    uint8_t *a, *b;
-    size_t an, bn;
+    uint8_t *a = NULL, *b = NULL;
+    size_t an = 0, bn = 0;
     CHECK(nn_read_all_maybe_gz(gzp, &a, &an) == 0 && nn_read_all_maybe_gz(plain, &b, &bn) == 0);
     CHECK(an == text->n && bn == an && memcmp(a, b, an) == 0 && a[an] == 0);
     free(a);
