@@ -48,7 +48,7 @@ void nn_model_summary(const nn_model *m, FILE *fp)
         nn_shape_str(&s->in, shape, sizeof shape);
         fprintf(fp, "Model: \"%s\"\n%s\n %-28s%-26s%s\n%s\n", s->name, rule, "Layer (type)", "Output Shape", "Param #",
                 dbl);
-        fprintf(fp, " %-28s%-26s%s\n", "input (InputLayer)", shape, "0");
+        fprintf(fp, " %-27s %-25s %s\n", "input (InputLayer)", shape, "0");
         for (int i = 0; i < s->n; i++) {
             const nn_layer *l = s->layers[i];
             int64_t a = nn_layer_param_count(l, 1), b = nn_layer_param_count(l, 0);
@@ -56,7 +56,7 @@ void nn_model_summary(const nn_model *m, FILE *fp)
             nt += b;
             snprintf(col, sizeof col, "%s (%s)", l->name, nn_layer_keras_name(l));
             nn_shape_str(&l->out, shape, sizeof shape);
-            fprintf(fp, "\n %-28s%-26s%s\n", col, shape, commas(a + b, num));
+            fprintf(fp, "\n %-27s %-25s %s\n", col, shape, commas(a + b, num));
         }
         fprintf(fp, "%s\n", dbl);
         totals(fp, tr, nt);

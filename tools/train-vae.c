@@ -1,0 +1,546 @@
+/* train-vae: autoencoders and variational autoencoders of MNIST-like
+ * images (the assignment's ae, deep-ae, vae and cat-vae), and the
+ * commands that use a trained model: encode, decode, reconstruct, grid.
+ * The work is done by lib/nn (vae.c for the models and losses, train.c
+ * for the loop); this file parses options, reads and writes files. */
+#include "core/cli.h"
+#include "core/file.h"
+#include "core/mem.h"
+#include "io/npy.h"
+#include "io/safetensors.h"
+#include "math/rng.h"
+#include "nn/optim.h"
+#include "nn/train.h"
+#include "nn/vae.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- images in ---- */
+
+/* (n, h, w), (n, h, w, 1) or (n, h*w) with a square h*w; uint8 is scaled
+ * by 1/255, floats must be in [0, 1]. */
+static void load_images(const char *path, nn_array *a, int64_t *h, int64_t *w)
+{
+    if (nn_npy_load(path, a) < 0)
+        nn_die_lib(path);
+    if (a->ndim == 4 && a->shape[3] == 1)
+        a->ndim = 3;
+    if (a->ndim == 3) {
+        *h = a->shape[1];
+        *w = a->shape[2];
+    } else if (a->ndim == 2) {
+        int64_t s = (int64_t)llround(sqrt((double)a->shape[1]));
+        if (s * s != a->shape[1])
+            nn_die(path, "rows of %" PRId64 " values are not square images: give (N, H, W)", a->shape[1]);
+        *h = *w = s;
+    } else {
+        char buf[64];
+        nn_shape_format(a, buf, sizeof buf);
+        nn_die(path, "expected images (N, H, W), got shape %s", buf);
+    }
+    if (a->shape[0] < 1 || *h < 1 || *w < 1)
+        nn_die(path, "no images");
+    nn_dtype t = a->dtype;
+    if (t != NN_U8 && t != NN_F32 && t != NN_F64)
+        nn_die(path, "images must be uint8 or float, not %s", nn_dtype_name(t));
+    if (nn_array_convert_inplace(a, NN_F32) < 0)
+        nn_die_lib(path);
+    float *x = a->data;
+    size_t n = nn_array_count(a);
+    for (size_t i = 0; i < n; i++) {
+        if (t == NN_U8)
+            x[i] /= 255.0f;
+        else if (!(x[i] >= 0 && x[i] <= 1))
+            nn_die(path, "value %g at index %zu is outside [0, 1] (scale the images first)", (double)x[i], i);
+    }
+}
+
+static void save_array(const char *path, const float *data, int ndim, const int64_t *shape)
+{
+    nn_array a = {NN_F32, ndim, {0}, (void *)data};
+    memcpy(a.shape, shape, sizeof(int64_t) * (size_t)ndim);
+    if (nn_npy_save(path, &a) < 0)
+        nn_die_lib(path);
+}
+
+/* ---- train ---- */
+
+static const char *model_kind = "ae", *loss_name = "bce", *optim_name = "adam", *enc_act = "sigmoid";
+static const char *out_path = NULL, *val_path = NULL, *test_path = NULL, *history_path = NULL;
+static const char *ckpt_path = NULL, *report_path = NULL;
+static int latent = 0, categories = 10, epochs = 10, batch = 128, patience = 0, summary = 0, resume = 0;
+static double lr = 0, tau = 2.0 / 3.0, tau_min = 0.5, anneal = 0, clipnorm = 0, momentum = 0;
+static int64_t seed = 1;
+
+static const nn_option train_opts[] = {
+    {"model", 'm', NN_OPT_CHOICE, &model_kind, "KIND", "architecture", "ae|deep-ae|vae|cat-vae"},
+    {"latent", 'd', NN_OPT_INT, &latent, "D",
+     "code size d (0: 32 for ae and deep-ae, 2 for vae); cat-vae: number of categorical variables (0: 1)", NULL},
+    {"categories", 'k', NN_OPT_INT, &categories, "K", "cat-vae: classes per categorical variable", NULL},
+    {"encoder-activation", 0, NN_OPT_CHOICE, &enc_act, "ACT", "ae: activation of the code", "sigmoid|relu|linear"},
+    {"loss", 0, NN_OPT_CHOICE, &loss_name, "LOSS", "reconstruction loss", "bce|mse"},
+    {"optimizer", 0, NN_OPT_CHOICE, &optim_name, "OPT", "optimizer (Keras defaults)", "adam|rmsprop|sgd"},
+    {"lr", 0, NN_OPT_DOUBLE, &lr, "RATE", "learning rate (0: the optimizer's Keras default)", NULL},
+    {"momentum", 0, NN_OPT_DOUBLE, &momentum, "M", "sgd momentum", NULL},
+    {"clipnorm", 0, NN_OPT_DOUBLE, &clipnorm, "C", "clip each gradient tensor to this norm (0: off)", NULL},
+    {"epochs", 'e', NN_OPT_INT, &epochs, "N", "training epochs", NULL},
+    {"batch", 'b', NN_OPT_INT, &batch, "N", "mini-batch size", NULL},
+    {"seed", 's', NN_OPT_INT64, &seed, "S", "seed of weights, shuffling and sampling noise", NULL},
+    {"val", 0, NN_OPT_STRING, &val_path, "FILE", "validation images (.npy): val_loss, early stopping", NULL},
+    {"test", 0, NN_OPT_STRING, &test_path, "FILE", "test images (.npy) for the final reconstruction report", NULL},
+    {"patience", 0, NN_OPT_INT, &patience, "N", "stop after N epochs without a better val_loss (0: off)", NULL},
+    {"tau", 0, NN_OPT_DOUBLE, &tau, "T", "cat-vae: Gumbel-softmax temperature", NULL},
+    {"anneal", 0, NN_OPT_DOUBLE, &anneal, "R", "cat-vae: tau = max(tau-min, tau exp(-R step)) (0: constant)", NULL},
+    {"tau-min", 0, NN_OPT_DOUBLE, &tau_min, "T", "cat-vae: lowest annealed temperature", NULL},
+    {"summary", 0, NN_OPT_FLAG, &summary, NULL, "print the model summary (Keras-like) on stdout and exit", NULL},
+    {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "the trained model (.safetensors)", NULL},
+    {"history", 0, NN_OPT_STRING, &history_path, "FILE", "per-epoch TSV: epoch, loss, val_loss, seconds", NULL},
+    {"checkpoint", 0, NN_OPT_STRING, &ckpt_path, "FILE", "checkpoint written after every epoch", NULL},
+    {"resume", 0, NN_OPT_FLAG, &resume, NULL, "continue from --checkpoint (same options as the first run)", NULL},
+    {"report", 0, NN_OPT_STRING, &report_path, "FILE", "metrics as TSV (metric, value)", NULL},
+    {"quiet", 'q', NN_OPT_FLAG, &nn_quiet, NULL, "no progress lines", NULL},
+    {0}};
+
+static const nn_cli train_cli = {
+    "train-vae", "[train] [options] IMAGES.npy",
+    "Train an autoencoder or a VAE on images (N, H, W): uint8 or float in [0, 1].\n"
+    "  ae: dense H*W -> d -> H*W   deep-ae: convolutional (H, W multiples of 4)\n"
+    "  vae: convolutional Gaussian VAE, z = mu + exp(logvar/2) eps (the assignment's\n"
+    "  exp(logvar) is a mistake: that is the variance, not the standard deviation)\n"
+    "  cat-vae: the same with categorical latents through Gumbel-softmax.\n"
+    "Other commands: train-vae encode|decode|reconstruct|grid --help.\n"
+    "Ctrl-C stops at the end of the current batch and keeps the last checkpoint.",
+    train_opts, 0, 1};
+
+typedef struct {
+    FILE *fp;
+} report;
+
+static void metric(report *r, const char *name, double v)
+{
+    /* counts print as integers, measures with 6 (stderr) or 9 digits */
+    int whole = v == floor(v) && fabs(v) < 1e15;
+    fprintf(stderr, whole ? "%s: %s\t%.0f\n" : "%s: %s\t%.6g\n", nn_program_name(), name, v);
+    if (r->fp)
+        fprintf(r->fp, whole ? "%s\t%.0f\n" : "%s\t%.9g\n", name, v);
+}
+
+static int64_t part_params(const nn_model *m, const char *name)
+{
+    nn_seq *s = nn_model_part(m, name);
+    int64_t t = 0;
+    for (int i = 0; i < s->n; i++)
+        t += nn_layer_param_count(s->layers[i], 1) + nn_layer_param_count(s->layers[i], 0);
+    return t;
+}
+
+/* settings as metadata, for the model file and the checkpoints */
+static int settings_meta(const nn_ae_config *c, nn_safetensors *st, const nn_optim *o)
+{
+    char buf[6][64];
+    snprintf(buf[0], 64, "%d", epochs);
+    snprintf(buf[1], 64, "%d", batch);
+    snprintf(buf[2], 64, "%" PRId64, seed);
+    snprintf(buf[3], 64, "%.17g", o->lr);
+    snprintf(buf[4], 64, "%d", patience);
+    if (nn_ae_config_to_st(c, st) < 0 || nn_st_set_meta(st, "train.tool", "train-vae") < 0 ||
+        nn_st_set_meta(st, "train.epochs", buf[0]) < 0 || nn_st_set_meta(st, "train.batch", buf[1]) < 0 ||
+        nn_st_set_meta(st, "train.seed", buf[2]) < 0 || nn_st_set_meta(st, "train.lr", buf[3]) < 0 ||
+        nn_st_set_meta(st, "train.patience", buf[4]) < 0 || nn_st_set_meta(st, "train.optimizer", optim_name) < 0)
+        return -1;
+    return 0;
+}
+
+static int cmd_train(int argc, char **argv)
+{
+    char **args;
+    int nargs = nn_cli_parse(&train_cli, argc, argv, &args);
+    nn_ae_config c;
+    nn_ae_defaults(&c, (nn_ae_kind)nn_ae_kind_parse(model_kind));
+    if (latent < 0 || categories < 2 || epochs < 0 || batch < 1 || patience < 0 || !(tau > 0) || !(tau_min > 0) ||
+        anneal < 0 || lr < 0)
+        nn_usage("--latent, --categories, --epochs, --batch, --patience, --tau, --lr must be positive");
+    if (latent)
+        c.latent = latent;
+    c.categories = categories;
+    c.mse = !strcmp(loss_name, "mse");
+    c.code_act = (nn_act)nn_act_parse(enc_act);
+    c.tau = tau;
+    c.tau_min = tau_min;
+    c.anneal = anneal;
+    c.seed = (uint64_t)seed;
+
+    nn_array train = {0}, val = {0}, test = {0};
+    int64_t h = 28, w = 28;
+    if (nargs == 1)
+        load_images(args[0], &train, &h, &w);
+    else if (!summary)
+        nn_usage("an IMAGES.npy file to train on is required");
+    c.h = h;
+    c.w = w;
+    nn_model *m;
+    if (nn_ae_build(&c, &m) < 0)
+        nn_die_lib(nargs ? args[0] : NULL);
+    if (summary) {
+        nn_model_summary(m, stdout);
+        nn_model_free(m);
+        nn_array_free(&train);
+        return 0;
+    }
+    if (!out_path)
+        nn_usage("-o MODEL.safetensors is required");
+    if (resume && !ckpt_path)
+        nn_usage("--resume needs --checkpoint FILE");
+    if (val_path) {
+        int64_t vh, vw;
+        load_images(val_path, &val, &vh, &vw);
+        if (vh != h || vw != w)
+            nn_die(val_path, "images are %" PRId64 "x%" PRId64 ", the training images %" PRId64 "x%" PRId64, vh,
+                   vw, h, w);
+    }
+    if (test_path) {
+        int64_t th, tw;
+        load_images(test_path, &test, &th, &tw);
+        if (th != h || tw != w)
+            nn_die(test_path, "images are %" PRId64 "x%" PRId64 ", the training images %" PRId64 "x%" PRId64, th,
+                   tw, h, w);
+    }
+
+    nn_optim o;
+    nn_optim_init(&o, (nn_optim_kind)nn_optim_parse(optim_name));
+    if (lr > 0)
+        o.lr = lr;
+    o.momentum = momentum;
+    o.clipnorm = clipnorm;
+    int np;
+    nn_param **ps = nn_model_params(m, 1, &np);
+    if (!ps || nn_optim_attach(&o, ps, np) < 0)
+        nn_die_lib(NULL);
+    free(ps);
+
+    nn_ae a;
+    if (nn_ae_init(&a, m, &c) < 0)
+        nn_die_lib(NULL);
+    a.train = train.data;
+    a.val = val.data;
+
+    nn_safetensors meta;
+    nn_st_init(&meta);
+    if (settings_meta(&c, &meta, &o) < 0)
+        nn_die_lib(NULL);
+    nn_meta *mv = nn_calloc((size_t)meta.meta_count + 1, sizeof *mv);
+    if (!mv)
+        nn_die_lib(NULL);
+    for (int i = 0; i < meta.meta_count; i++) {
+        mv[i].key = meta.meta_keys[i];
+        mv[i].value = meta.meta_values[i];
+    }
+    nn_train_task task = {&a, train.shape[0], val.data ? val.shape[0] : 0, nn_ae_batch};
+    nn_train_opts to;
+    nn_train_defaults(&to);
+    to.epochs = epochs;
+    to.batch = batch;
+    to.seed = (uint64_t)seed;
+    to.patience = patience;
+    to.history = history_path;
+    to.checkpoint = ckpt_path;
+    to.resume = resume;
+    to.meta = mv;
+    to.nmeta = meta.meta_count;
+    nn_train_result res;
+    if (nn_train(m, &o, &task, &to, &res) < 0)
+        nn_die_lib(resume ? ckpt_path : args[0]);
+    if (res.interrupted) {
+        if (ckpt_path)
+            nn_die(NULL, "interrupted; the checkpoint %s holds epoch %d (continue with --resume)", ckpt_path,
+                   res.epochs_done);
+        nn_die(NULL, "interrupted; nothing saved (use --checkpoint to keep progress)");
+    }
+    if (res.stopped_early)
+        fprintf(stderr, "%s: early stop after epoch %d (best val_loss %.6g)\n", nn_program_name(), res.epochs_done,
+                res.best);
+
+    /* the model file: weights, architecture, settings */
+    nn_safetensors st;
+    nn_st_init(&st);
+    if (nn_model_to_st(m, &st) < 0 || settings_meta(&c, &st, &o) < 0)
+        nn_die_lib(out_path);
+    char done[32];
+    snprintf(done, sizeof done, "%d", res.epochs_done);
+    if (nn_st_set_meta(&st, "train.epochs_done", done) < 0 || nn_st_save(&st, out_path) < 0)
+        nn_die_lib(out_path);
+    nn_st_free(&st);
+
+    report r = {NULL};
+    nn_output rep;
+    if (report_path) {
+        if (nn_output_open(&rep, report_path) < 0)
+            nn_die_lib(report_path);
+        r.fp = rep.fp;
+        fprintf(r.fp, "metric\tvalue\n");
+    }
+    metric(&r, "params_encoder", (double)part_params(m, "encoder"));
+    metric(&r, "params_decoder", (double)part_params(m, "decoder"));
+    metric(&r, "params_trainable", (double)nn_model_param_count(m, 1));
+    metric(&r, "params_non_trainable", (double)nn_model_param_count(m, 0));
+    metric(&r, "compression_ratio", (double)(h * w) / (double)nn_ae_code_size(&c));
+    metric(&r, "epochs", res.epochs_done);
+    if (res.epochs_done > 0) {
+        metric(&r, "loss", res.loss);
+        if (val.data)
+            metric(&r, "val_loss", res.val_loss);
+    }
+    const nn_array *sets[2] = {&val, &test};
+    const char *names[2] = {"val", "test"};
+    for (int k = 0; k < 2; k++) {
+        if (!sets[k]->data)
+            continue;
+        int64_t n = sets[k]->shape[0];
+        float *y = nn_alloc((size_t)n, (size_t)(h * w) * sizeof(float));
+        double bce, mse;
+        if (!y || nn_ae_reconstruct(&a, sets[k]->data, n, y, &bce, &mse) < 0)
+            nn_die_lib(NULL);
+        char name[64];
+        snprintf(name, sizeof name, "%s_bce_per_pixel", names[k]);
+        metric(&r, name, bce);
+        snprintf(name, sizeof name, "%s_mse_per_pixel", names[k]);
+        metric(&r, name, mse);
+        free(y);
+    }
+    if (report_path && nn_output_commit(&rep) < 0)
+        nn_die_lib(report_path);
+    free(mv);
+    nn_st_free(&meta);
+    nn_ae_free(&a);
+    nn_optim_free(&o);
+    nn_model_free(m);
+    nn_array_free(&train);
+    nn_array_free(&val);
+    nn_array_free(&test);
+    return 0;
+}
+
+/* ---- commands on a trained model ---- */
+
+static const char *use_out = "-";
+static int grid_n = 15, samples = 0, extreme = 0;
+static double q_lo = 0.05, q_hi = 0.95;
+static int64_t grid_seed = 1;
+
+static void open_model(const char *path, nn_model **m, nn_ae *a)
+{
+    nn_safetensors st;
+    nn_ae_config c;
+    if (nn_model_load(path, m, &st) < 0)
+        nn_die_lib(path);
+    if (nn_ae_config_from_st(&st, &c) < 0 || nn_ae_init(a, *m, &c) < 0)
+        nn_die_lib(path);
+    nn_st_free(&st);
+}
+
+static void check_size(const char *path, const nn_ae *a, int64_t h, int64_t w)
+{
+    if (h != a->c.h || w != a->c.w)
+        nn_die(path, "images are %" PRId64 "x%" PRId64 ", the model's %" PRId64 "x%" PRId64, h, w, a->c.h, a->c.w);
+}
+
+static const nn_option io_opts[] = {
+    {"output", 'o', NN_OPT_STRING, &use_out, "FILE", "output .npy", NULL},
+    {0}};
+
+static int cmd_encode(int argc, char **argv)
+{
+    static const nn_cli cli = {"train-vae encode", "[options] MODEL IMAGES.npy",
+                               "Codes of images (N, d): the code of an ae, mu of a vae, the category\n"
+                               "probabilities softmax(logits / tau) of a cat-vae.",
+                               io_opts, 2, 2};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    nn_model *m;
+    nn_ae a;
+    open_model(args[0], &m, &a);
+    nn_array x;
+    int64_t h, w;
+    load_images(args[1], &x, &h, &w);
+    check_size(args[1], &a, h, w);
+    int64_t n = x.shape[0], d = nn_ae_encode_size(&a);
+    float *codes = nn_alloc((size_t)n, (size_t)d * sizeof(float));
+    if (!codes || nn_ae_encode(&a, x.data, n, codes) < 0)
+        nn_die_lib(args[1]);
+    int64_t shape[2] = {n, d};
+    save_array(use_out, codes, 2, shape);
+    free(codes);
+    nn_array_free(&x);
+    nn_ae_free(&a);
+    nn_model_free(m);
+    return 0;
+}
+
+static int cmd_decode(int argc, char **argv)
+{
+    static const nn_cli cli = {"train-vae decode", "[options] MODEL CODES.npy",
+                               "Images (N, H, W) from codes (N, code size) given to the decoder.", io_opts, 2, 2};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    nn_model *m;
+    nn_ae a;
+    open_model(args[0], &m, &a);
+    nn_array z;
+    if (nn_npy_load_as(args[1], NN_F32, &z) < 0)
+        nn_die_lib(args[1]);
+    int64_t code = nn_ae_code_size(&a.c);
+    if (z.ndim != 2 || z.shape[1] != code)
+        nn_die(args[1], "codes must be (N, %" PRId64 ")", code);
+    int64_t n = z.shape[0];
+    float *y = nn_alloc((size_t)n, (size_t)(a.c.h * a.c.w) * sizeof(float));
+    if (!y || nn_ae_decode(&a, z.data, n, y) < 0)
+        nn_die_lib(args[1]);
+    int64_t shape[3] = {n, a.c.h, a.c.w};
+    save_array(use_out, y, 3, shape);
+    free(y);
+    nn_array_free(&z);
+    nn_ae_free(&a);
+    nn_model_free(m);
+    return 0;
+}
+
+static int cmd_reconstruct(int argc, char **argv)
+{
+    static const nn_cli cli = {"train-vae reconstruct", "[options] MODEL IMAGES.npy",
+                               "Decode(encode(images)) as (N, H, W), without sampling noise; prints the\n"
+                               "binary cross-entropy and squared error per pixel on stderr.",
+                               io_opts, 2, 2};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    nn_model *m;
+    nn_ae a;
+    open_model(args[0], &m, &a);
+    nn_array x;
+    int64_t h, w;
+    load_images(args[1], &x, &h, &w);
+    check_size(args[1], &a, h, w);
+    int64_t n = x.shape[0];
+    float *y = nn_alloc((size_t)n, (size_t)(h * w) * sizeof(float));
+    double bce, mse;
+    if (!y || nn_ae_reconstruct(&a, x.data, n, y, &bce, &mse) < 0)
+        nn_die_lib(args[1]);
+    fprintf(stderr, "%s: bce_per_pixel\t%.6g\n%s: mse_per_pixel\t%.6g\n", nn_program_name(), bce,
+            nn_program_name(), mse);
+    int64_t shape[3] = {n, h, w};
+    save_array(use_out, y, 3, shape);
+    free(y);
+    nn_array_free(&x);
+    nn_ae_free(&a);
+    nn_model_free(m);
+    return 0;
+}
+
+static const nn_option grid_opts[] = {
+    {"output", 'o', NN_OPT_STRING, &use_out, "FILE", "output .npy", NULL},
+    {"n", 'n', NN_OPT_INT, &grid_n, "N", "vae: N x N grid", NULL},
+    {"lo", 0, NN_OPT_DOUBLE, &q_lo, "P", "vae: lowest probability of the grid (through the normal quantile)", NULL},
+    {"hi", 0, NN_OPT_DOUBLE, &q_hi, "P", "vae: highest probability", NULL},
+    {"extreme", 0, NN_OPT_FLAG, &extreme, NULL, "vae: the extreme range, probabilities 0.001 to 0.999", NULL},
+    {"samples", 0, NN_OPT_INT, &samples, "M", "cat-vae: random samples after the one-per-category images", NULL},
+    {"seed", 's', NN_OPT_INT64, &grid_seed, "S", "cat-vae: seed of the random samples", NULL},
+    {0}};
+
+static int cmd_grid(int argc, char **argv)
+{
+    static const nn_cli cli = {
+        "train-vae grid", "[options] MODEL",
+        "vae: the decoded latent manifold of the first two latent dimensions as one\n"
+        "image (N*H, N*W); z = normal quantile of probabilities evenly spaced in [lo, hi]\n"
+        "(columns: z1 left to right, rows: z2 top to bottom from high to low).\n"
+        "cat-vae: one image per category (every variable set to that category), then\n"
+        "--samples random ones: (K + M, H, W).",
+        grid_opts, 1, 1};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    nn_model *m;
+    nn_ae a;
+    open_model(args[0], &m, &a);
+    int64_t h = a.c.h, w = a.c.w, p = h * w, code = nn_ae_code_size(&a.c);
+    if (a.c.kind == NN_AE_VAE) {
+        if (extreme) {
+            q_lo = 0.001;
+            q_hi = 0.999;
+        }
+        if (grid_n < 1 || grid_n > 1000 || !(q_lo > 0 && q_lo < q_hi && q_hi < 1))
+            nn_usage("need 1 <= n <= 1000 and 0 < lo < hi < 1");
+        if (a.c.latent < 2)
+            nn_die(args[0], "the grid needs a latent space of at least 2 dimensions");
+        int64_t n = grid_n;
+        float *z = nn_calloc((size_t)(n * n), (size_t)code * sizeof(float));
+        float *y = nn_alloc((size_t)(n * n), (size_t)p * sizeof(float));
+        float *img = nn_alloc((size_t)(n * n), (size_t)p * sizeof(float));
+        if (!z || !y || !img)
+            nn_die_lib(NULL);
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < n; j++) {
+                double t1 = n > 1 ? (double)j / (double)(n - 1) : 0.5, t2 = n > 1 ? (double)i / (double)(n - 1) : 0.5;
+                z[(i * n + j) * code] = (float)nn_normal_quantile(q_lo + (q_hi - q_lo) * t1);
+                z[(i * n + j) * code + 1] = (float)nn_normal_quantile(q_hi - (q_hi - q_lo) * t2);
+            }
+        if (nn_ae_decode(&a, z, n * n, y) < 0)
+            nn_die_lib(args[0]);
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < n; j++)
+                for (int64_t r = 0; r < h; r++)
+                    memcpy(img + ((i * h + r) * n + j) * w, y + (i * n + j) * p + r * w, sizeof(float) * (size_t)w);
+        int64_t shape[2] = {n * h, n * w};
+        save_array(use_out, img, 2, shape);
+        free(z);
+        free(y);
+        free(img);
+    } else if (a.c.kind == NN_AE_CAT) {
+        if (samples < 0)
+            nn_usage("--samples must be >= 0");
+        int64_t k = a.c.categories, d = a.c.latent, n = k + samples;
+        float *z = nn_calloc((size_t)n, (size_t)code * sizeof(float));
+        float *y = nn_alloc((size_t)n, (size_t)p * sizeof(float));
+        if (!z || !y)
+            nn_die_lib(NULL);
+        nn_rng r;
+        nn_rng_seed(&r, (uint64_t)grid_seed);
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t v = 0; v < d; v++) {
+                int64_t cat = i < k ? i : (int64_t)nn_rng_below(&r, (uint64_t)k);
+                z[i * code + v * k + cat] = 1;
+            }
+        if (nn_ae_decode(&a, z, n, y) < 0)
+            nn_die_lib(args[0]);
+        int64_t shape[3] = {n, h, w};
+        save_array(use_out, y, 3, shape);
+        free(z);
+        free(y);
+    } else {
+        nn_die(args[0], "grid needs a vae or cat-vae model (this one is %s)", nn_ae_kind_name(a.c.kind));
+    }
+    nn_ae_free(&a);
+    nn_model_free(m);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    nn_set_program_name("train-vae");
+    if (argc >= 2) {
+        const char *cmd = argv[1];
+        if (!strcmp(cmd, "encode"))
+            return cmd_encode(argc - 1, argv + 1);
+        if (!strcmp(cmd, "decode"))
+            return cmd_decode(argc - 1, argv + 1);
+        if (!strcmp(cmd, "reconstruct"))
+            return cmd_reconstruct(argc - 1, argv + 1);
+        if (!strcmp(cmd, "grid"))
+            return cmd_grid(argc - 1, argv + 1);
+        if (!strcmp(cmd, "train"))
+            return cmd_train(argc - 1, argv + 1);
+    }
+    return cmd_train(argc, argv);
+}
