@@ -13,9 +13,9 @@
  * QB x TB floats per worker; with many features the GEMM dominates and
  * wants long panels, with few the score scan does and wants the block to
  * stay in cache. */
-#define QB_WIDE 256
-#define TB_WIDE 2048
-#define QB_NARROW 128
+#define QB_WIDE 512
+#define TB_WIDE 1024
+#define QB_NARROW 256
 #define TB_NARROW 1024
 #define NARROW_DIM 64
 
@@ -131,6 +131,55 @@ static double exact_distance(const float *a, const float *b, int64_t dim, nn_knn
     return d < 0 ? 0 : d;
 }
 
+/* Scores of one query against a chunk (nt training rows from t0): feed
+ * every candidate better than the current worst into the heap.  Most
+ * scores lose, so they are computed and tested SCAN at a time with a
+ * branch-free (vectorizable) pass, and only a block with a winner goes
+ * through the heap. */
+#define SCAN 16
+/* Kept out of line: GCC vectorizes it alone but not once inlined into the
+ * heap loop. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static int any_below(const float *s, float thr)
+{
+    int below = 0;
+    for (int t = 0; t < SCAN; t++)
+        below += s[t] < thr;
+    return below;
+}
+
+static void scan_row(heap *h, int64_t kc, float *row, const float *nb, int64_t nt, int64_t t0, int64_t self,
+                     nn_knn_metric metric)
+{
+    /* Scores in place: euclidean |b|^2 - 2 a.b, cosine -a.b / |b|. */
+    if (metric == NN_KNN_EUCLIDEAN)
+        for (int64_t j = 0; j < nt; j++)
+            row[j] = nb[j] - 2.0f * row[j];
+    else
+        for (int64_t j = 0; j < nt; j++)
+            row[j] = -row[j] * nb[j];
+    float thr = h->size == kc ? h->score[0] : INFINITY;
+    for (int64_t j0 = 0; j0 < nt; j0 += SCAN) {
+        int64_t jn = nt - j0 < SCAN ? nt - j0 : SCAN;
+        const float *s = row + j0;
+        if (jn == SCAN && h->size == kc && !any_below(s, thr))
+            continue;
+        for (int64_t t = 0; t < jn; t++) {
+            if (!(s[t] < thr) && h->size == kc)
+                continue;
+            if (j0 + t == self)
+                continue;
+            if (h->size < kc)
+                heap_push(h, s[t], t0 + j0 + t);
+            else
+                heap_replace_root(h, s[t], t0 + j0 + t);
+            thr = h->size == kc ? h->score[0] : INFINITY;
+        }
+    }
+}
+
 static void search_task(void *vctx, int task, int worker)
 {
     (void)worker;
@@ -154,22 +203,9 @@ static void search_task(void *vctx, int task, int worker)
         nn_sgemm(0, 1, nq, nt, dim, 1.0f, qa, dim, c->train + t0 * dim, dim, 0.0f, scores, tb);
         const float *nb = c->nb + t0;
         for (int64_t i = 0; i < nq; i++) {
-            const float *row = scores + i * tb;
             heap h = {hs + i * kc, hi + i * kc, hn[i]};
             int64_t self = c->exclude_self ? q0 + i - t0 : -1;
-            float thr = h.size == kc ? h.score[0] : INFINITY;
-            for (int64_t j = 0; j < nt; j++) {
-                float s = c->metric == NN_KNN_EUCLIDEAN ? nb[j] - 2.0f * row[j] : -row[j] * nb[j];
-                if (s < thr || h.size < kc) {
-                    if (j == self)
-                        continue;
-                    if (h.size < kc)
-                        heap_push(&h, s, t0 + j);
-                    else
-                        heap_replace_root(&h, s, t0 + j);
-                    thr = h.size == kc ? h.score[0] : INFINITY;
-                }
-            }
+            scan_row(&h, kc, scores + i * tb, nb, nt, t0, self, c->metric);
             hn[i] = h.size;
         }
     }
