@@ -1,0 +1,45 @@
+#!/bin/sh
+# word2vec training speed next to gensim 4 (python3-gensim), same settings:
+# skip-gram, 32 dimensions, window 5, negative 5, min-count 3, sample 1e-3,
+# 5 iterations, on the GMB corpus (tokenize --sentences, lower case).
+# Rates are retained words x iterations / seconds of training (reading and
+# the vocabulary are not counted, for either side).  Ours runs with 1 and 2
+# threads; gensim with workers=1 (and workers=2 for the 2-thread line).
+# The "scaling" line compares our 2-thread rate with our 1-thread rate.
+PY=${PYTHON:-/usr/bin/python3}
+BIN=${NNPIPE_BIN:-bin}
+DATA=${SHARED_DATA:-../shared/data}/ner-gmb/ner_dataset.csv.gz
+if [ ! -f "$DATA" ]; then
+  echo "# word2vec: $DATA missing, skipped"
+  exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$BIN/tokenize" -q --sentences "$DATA" -o "$tmp/sent.txt" || exit 1
+SETTINGS="-m sg -d 32 -w 5 -k 5 --min-count 3 --sample 1e-3 -i 5 --seed 1"
+
+ours_rate() { # threads -> words/s from the summary line
+  # shellcheck disable=SC2086
+  "$BIN/word2vec" $SETTINGS --threads "$1" "$tmp/sent.txt" -o "$tmp/vec$1.txt" 2>&1 >/dev/null |
+    sed -n 's/.* \([0-9][0-9]*\) words\/s$/\1/p' | tail -n 1
+}
+r1=$(ours_rate 1)
+r2=$(ours_rate 2)
+
+peer1=- peer2=- q_ours=- q_peer=-
+if "$PY" -c 'import gensim' 2>/dev/null; then
+  out1=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" bench/word2vec_peer.py "$tmp/sent.txt" 1 "$tmp/vec1.txt" 2>/dev/null)
+  peer1=$(printf '%s\n' "$out1" | sed -n 's/^RATE //p')
+  q_peer=$(printf '%s\n' "$out1" | sed -n 's/^QUALITY_GENSIM //p')
+  q_ours=$(printf '%s\n' "$out1" | sed -n 's/^QUALITY_OURS //p')
+  peer2=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" bench/word2vec_peer.py "$tmp/sent.txt" 2 2>/dev/null |
+    sed -n 's/^RATE //p')
+else
+  echo "# gensim missing: apt-get install python3-gensim"
+fi
+ratio() { if [ "$2" = - ] || [ -z "$2" ] || [ -z "$1" ]; then echo -; else awk "BEGIN{printf \"%.2f\", $1/$2}"; fi; }
+printf 'BENCH\tword2vec_sg_1thread\t%s\t%s\twords/s\t%s\n' "$r1" "${peer1:--}" "$(ratio "$r1" "${peer1:--}")"
+printf 'BENCH\tword2vec_sg_2threads\t%s\t%s\twords/s\t%s\n' "$r2" "${peer2:--}" "$(ratio "$r2" "${peer2:--}")"
+printf 'BENCH\tword2vec_sg_scaling_2_vs_1_thread\t%s\t%s\twords/s\t%s\n' "$r2" "$r1" "$(ratio "$r2" "$r1")"
+printf 'QUALITY\tword2vec_time_words_top5\t%s\t%s\tshare of the 5 nearest neighbours of weekday/month names that are weekday/month names\n' \
+  "${q_ours:--}" "${q_peer:--}"
