@@ -154,6 +154,7 @@ static int cmd_info(int argc, char **argv)
     commit(&out);
     free(buf);
     nn_npy_reader_close(&r);
+    free(args);
     return 0;
 }
 
@@ -202,6 +203,7 @@ static int cmd_head(int argc, char **argv)
     if (rows < 0)
         nn_usage("--rows must be >= 0");
     rows_to_tsv(n ? args[0] : "-", rows);
+    free(args);
     return 0;
 }
 
@@ -220,6 +222,7 @@ static int cmd_to_tsv(int argc, char **argv)
     int n = nn_cli_parse(&cli, argc, argv, &args);
     set_name();
     rows_to_tsv(n ? args[0] : "-", -1);
+    free(args);
     return 0;
 }
 
@@ -254,6 +257,7 @@ static int cmd_from_tsv(int argc, char **argv)
     free(text);
     save(output, &a);
     nn_array_free(&a);
+    free(args);
     return 0;
 }
 
@@ -278,6 +282,7 @@ static int cmd_from_idx(int argc, char **argv)
         nn_die_lib(in);
     save(output, &a);
     nn_array_free(&a);
+    free(args);
     return 0;
 }
 
@@ -300,6 +305,7 @@ static int cmd_to_idx(int argc, char **argv)
     if (nn_idx_save(output, &a))
         nn_die_lib(output);
     nn_array_free(&a);
+    free(args);
     return 0;
 }
 
@@ -334,6 +340,7 @@ static int cmd_slice(int argc, char **argv)
     nn_array_free(&a);
     save(output, &b);
     nn_array_free(&b);
+    free(args);
     return 0;
 }
 
@@ -363,6 +370,7 @@ static int cmd_reshape(int argc, char **argv)
     memcpy(a.shape, dims, sizeof dims);
     save(output, &a);
     nn_array_free(&a);
+    free(args);
     return 0;
 }
 
@@ -391,6 +399,7 @@ static int cmd_argmax(int argc, char **argv)
     nn_array_free(&a);
     save(output, &b);
     nn_array_free(&b);
+    free(args);
     return 0;
 }
 
@@ -459,6 +468,7 @@ static int cmd_cat(int argc, char **argv)
         nn_die_lib(output);
     free(buf);
     free(r);
+    free(args);
     return 0;
 }
 
@@ -516,6 +526,7 @@ static int cmd_scale(int argc, char **argv)
     parse_dtype(dtype, &t);
     check_binary_output(output);
     transform(n ? args[0] : "-", t, mul, add);
+    free(args);
     return 0;
 }
 
@@ -538,6 +549,7 @@ static int cmd_astype(int argc, char **argv)
     parse_dtype(dtype, &t);
     check_binary_output(output);
     transform(n ? args[0] : "-", t, 1, 0);
+    free(args);
     return 0;
 }
 
@@ -598,6 +610,7 @@ static int cmd_compare(int argc, char **argv)
     commit(&out);
     nn_array_free(&a);
     nn_array_free(&b);
+    free(args);
     return equal ? 0 : 1;
 }
 
@@ -651,6 +664,7 @@ static int cmd_st_pack(int argc, char **argv)
     if (nn_st_save(&st, output))
         nn_die_lib(output);
     nn_st_free(&st);
+    free(args);
     return 0;
 }
 
@@ -704,6 +718,7 @@ static int cmd_st_list(int argc, char **argv)
     }
     commit(&out);
     nn_st_free(&st);
+    free(args);
     return 0;
 }
 
@@ -727,6 +742,7 @@ static int cmd_st_get(int argc, char **argv)
         nn_die(args[0], "no tensor named '%s'", args[1]);
     save(output, a);
     nn_st_free(&st);
+    free(args);
     return 0;
 }
 

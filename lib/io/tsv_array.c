@@ -27,25 +27,25 @@ int nn_tsv_format(char *buf, size_t size, const void *data, nn_dtype t, size_t i
         if (!isfinite(v))
             return format_special(buf, size, v);
         /* Shortest of 6..9 significant digits that reads back exactly. */
-        int n = 0;
+        char tmp[48];
         for (int prec = 6; prec <= 9; prec++) {
-            n = snprintf(buf, size, "%.*g", prec, (double)v);
-            if (strtof(buf, NULL) == v)
+            snprintf(tmp, sizeof tmp, "%.*g", prec, (double)v);
+            if (strtof(tmp, NULL) == v)
                 break;
         }
-        return n;
+        return snprintf(buf, size, "%s", tmp);
     }
     case NN_F64: {
         double v = ((const double *)data)[i];
         if (!isfinite(v))
             return format_special(buf, size, v);
-        int n = 0;
+        char tmp[48];
         for (int prec = 15; prec <= 17; prec++) {
-            n = snprintf(buf, size, "%.*g", prec, v);
-            if (strtod(buf, NULL) == v)
+            snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+            if (strtod(tmp, NULL) == v)
                 break;
         }
-        return n;
+        return snprintf(buf, size, "%s", tmp);
     }
     default: return snprintf(buf, size, "?");
     }
