@@ -42,7 +42,7 @@ static int checked_bytes(size_t count, size_t size, size_t *bytes)
 
 void *nn_alloc(size_t count, size_t size)
 {
-    size_t bytes;
+    size_t bytes = 0;
     if (checked_bytes(count, size, &bytes))
         return NULL;
     void *p = malloc(bytes ? bytes : 1);
@@ -53,7 +53,7 @@ void *nn_alloc(size_t count, size_t size)
 
 void *nn_calloc(size_t count, size_t size)
 {
-    size_t bytes;
+    size_t bytes = 0;
     if (checked_bytes(count, size, &bytes))
         return NULL;
     void *p = calloc(bytes ? bytes : 1, 1);
@@ -64,7 +64,7 @@ void *nn_calloc(size_t count, size_t size)
 
 void *nn_realloc(void *old, size_t count, size_t size)
 {
-    size_t bytes;
+    size_t bytes = 0;
     if (checked_bytes(count, size, &bytes))
         return NULL;
     void *p = realloc(old, bytes ? bytes : 1);
@@ -75,7 +75,7 @@ void *nn_realloc(void *old, size_t count, size_t size)
 
 void *nn_alloc_aligned(size_t count, size_t size)
 {
-    size_t bytes;
+    size_t bytes = 0;
     if (checked_bytes(count, size, &bytes))
         return NULL;
     /* aligned_alloc wants a multiple of the alignment. */
