@@ -39,6 +39,14 @@ void nn_stats_init(nn_stats *s)
     s->max = NAN;
 }
 
+static inline void kahan_add(double *sum, double *c, double v)
+{
+    double y = v - *c;
+    double t = *sum + y;
+    *c = (t - *sum) - y;
+    *sum = t;
+}
+
 void nn_stats_update(nn_stats *s, const void *data, nn_dtype t, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -47,16 +55,17 @@ void nn_stats_update(nn_stats *s, const void *data, nn_dtype t, size_t n)
             s->nan_count++;
             continue;
         }
-        if (!(v >= s->min))
-            s->min = v; /* also replaces the initial NaN */
-        if (!(v <= s->max))
+        if (isnan(s->min)) { /* the first value */
+            s->min = s->max = v;
+            s->shift = isfinite(v) ? v : 0;
+        }
+        if (v < s->min)
+            s->min = v;
+        if (v > s->max)
             s->max = v;
-        /* Kahan summation: 47 million pixels would otherwise lose digits. */
-        double y = v - s->comp;
-        double tsum = s->sum + y;
-        s->comp = (tsum - s->sum) - y;
-        s->sum = tsum;
-        s->sum_sq += v * v;
+        double d = v - s->shift;
+        kahan_add(&s->sum, &s->sum_c, d);
+        kahan_add(&s->sum2, &s->sum2_c, d * d);
     }
     s->count += n;
 }
@@ -64,7 +73,7 @@ void nn_stats_update(nn_stats *s, const void *data, nn_dtype t, size_t n)
 double nn_stats_mean(const nn_stats *s)
 {
     size_t k = s->count - s->nan_count;
-    return k ? s->sum / (double)k : NAN;
+    return k ? s->shift + s->sum / (double)k : NAN;
 }
 
 double nn_stats_std(const nn_stats *s)
@@ -73,8 +82,10 @@ double nn_stats_std(const nn_stats *s)
     if (!k)
         return NAN;
     double m = s->sum / (double)k;
-    double var = s->sum_sq / (double)k - m * m;
-    return var > 0 ? sqrt(var) : 0;
+    double var = s->sum2 / (double)k - m * m;
+    if (isnan(var)) /* infinities */
+        return NAN;
+    return var > 0 ? sqrt(var) : 0; /* rounding may leave a tiny negative */
 }
 
 /* ---- conversion -------------------------------------------------------------- */
