@@ -43,7 +43,7 @@ static inline void kahan_add(double *sum, double *c, double v)
 {
     double y = v - *c;
     double t = *sum + y;
-    *c = (t - *sum) - y;
+    *c = isfinite(t) ? (t - *sum) - y : 0; /* inf - inf would poison c */
     *sum = t;
 }
 
