@@ -45,6 +45,7 @@
 #define NC NN_GEMM_NC
 #define NC3 NN_GEMM_NC3
 #define RMAX NN_GEMM_RMAX
+#define MINR (4 * MR)
 
 /* Below this many multiply-adds the packed path's overhead is not worth
  * it; below PARALLEL_MIN a thread pool round trip is not. */
@@ -184,6 +185,8 @@ typedef struct {
     int64_t R, cg_panels;
     int row_tasks, col_tasks;
     int direct_a;    /* read A in place instead of packing it */
+    int direct_b;    /* read B in place; only a last partial panel is packed */
+    int ct;          /* computing C^T: element (i, j) lives at C[j * ldc + i] */
     atomic_int packed; /* B packing tasks finished in this round */
 } gemm_job;
 
@@ -191,11 +194,17 @@ static void pack_b_task(gemm_job *g, int task)
 {
     int64_t j0 = (int64_t)task * g->bpack_panels * NR;
     int64_t nc = min64(g->bpack_panels * NR, g->nc3 - j0);
+    float *dst = g->bp + j0 * g->kc;
+    if (g->direct_b) { /* the last, partial panel only, at the start of bp */
+        j0 = g->nc3 / NR * NR;
+        nc = g->nc3 - j0;
+        dst = g->bp;
+    }
     if (nc <= 0)
         return;
     int64_t col = g->jc3 + j0;
     const float *b = g->tb ? g->B + col * g->ldb + g->pc : g->B + g->pc * g->ldb + col;
-    nn_gemm_pack_b(g->tb, g->kc, nc, b, g->ldb, g->bp + j0 * g->kc);
+    nn_gemm_pack_b(g->tb, g->kc, nc, b, g->ldb, dst);
 }
 
 static void compute_task(gemm_job *g, int task, int worker)
@@ -223,10 +232,26 @@ static void compute_task(gemm_job *g, int task, int worker)
         for (int64_t ir = 0; ir < mc; ir += MR) {
             int m = (int)min64(MR, mc - ir);
             const float *apan = a + ir / MR * step;
-            float *crow = g->C + (i0 + ir) * g->ldc + g->jc3;
+            float *crow = g->ct ? NULL : g->C + (i0 + ir) * g->ldc + g->jc3;
             for (int64_t jr = jc; jr < jn; jr += NR) {
                 int n = (int)min64(NR, jn - jr);
-                nn_gemm_micro(kc, apan, rs, cs, g->bp + jr * kc, crow + jr, g->ldc, g->alpha, g->beta, m, n);
+                const float *b = g->bp + jr * kc;
+                int64_t bs = NR;
+                if (g->direct_b) {
+                    b = n == NR ? g->B + g->pc * g->ldb + g->jc3 + jr : g->bp;
+                    bs = n == NR ? g->ldb : NR;
+                }
+                if (!g->ct) {
+                    nn_gemm_micro(kc, apan, rs, cs, b, bs, crow + jr, g->ldc, g->alpha, g->beta, m, n);
+                    continue;
+                }
+                /* Transposed C: the tile goes through a buffer (m x n). */
+                float tile[MR * NR];
+                nn_gemm_micro(kc, apan, rs, cs, b, bs, tile, NR, 1.0f, 0.0f, m, n);
+                float *c = g->C + (g->jc3 + jr) * g->ldc + i0 + ir, alpha = g->alpha, beta = g->beta;
+                for (int j = 0; j < n; j++, c += g->ldc)
+                    for (int i = 0; i < m; i++)
+                        c[i] = beta == 0.0f ? alpha * tile[i * NR + j] : alpha * tile[i * NR + j] + beta * c[i];
             }
         }
     }
@@ -259,6 +284,96 @@ static void run_tasks(int n, nn_task_fn fn, void *ctx, int parallel)
             fn(ctx, t, 0);
 }
 
+/* B not transposed is read in place when few rows of A share each
+ * element of it (packing, about a vector copy per element, would cost
+ * more than the M / 16 cycles of multiply-adds it serves); above that a
+ * contiguous packed B is faster (fewer TLB entries, prefetch-friendly). */
+#define DIRECT_B_MAXM 64
+static int b_in_place(int tb, int64_t M) { return !tb && M <= DIRECT_B_MAXM; }
+
+/* C (or C^T when ct) = alpha op(A) op(B) + beta C with packing. */
+static void gemm_blocked(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
+                         int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc, int ct,
+                         int threads)
+{
+    gemm_job g = {.ta = trans_a, .tb = trans_b, .M = M, .N = N, .K = K, .alpha = alpha, .A = A, .B = B,
+                  .lda = lda, .ldb = ldb, .ldc = ldc, .C = C, .ct = ct};
+
+    /* Tasks: row chunks of R rows (a multiple of MR, at most RMAX) times
+     * column groups of cg_panels NR-panels.  With threads, aim at 4 tasks
+     * per thread or more, so one slowed by other load on the machine does
+     * not hold up the rest: split rows first (every task then walks the
+     * same B blocks), down to MINR rows, then columns. */
+    int64_t kmax = min64(K, KC);
+    int64_t nc3max = round_up(min64(N, NC3), NR);
+    int64_t panels = nc3max / NR;
+    int64_t R = min64(RMAX, round_up(M, MR)), cg = panels;
+    while (threads > 1 && ceil_div(M, R) * ceil_div(panels, cg) < 4 * threads) {
+        if (R > MINR)
+            R = R / 2 > MINR ? round_up(R / 2, MR) : MINR;
+        else if (cg > 1)
+            cg = ceil_div(cg, 2);
+        else
+            break;
+    }
+    g.R = R;
+    g.row_tasks = (int)ceil_div(M, R);
+    g.cg_panels = cg;
+    g.bpack_panels = threads > 1 ? ceil_div(panels, 2 * threads) : panels;
+
+    /* A not transposed: the kernels read its rows in place (MR streams,
+     * each contiguous in k); packing measured no faster, and slower when
+     * N is small (the packing pass costs M K per column group).  A
+     * transposed is packed: read in place, every k step would touch a
+     * new cache line for MR floats.  Decided from the arguments alone,
+     * never the thread count, which must not change a result. */
+    g.direct_a = !trans_a;
+    g.direct_b = b_in_place(trans_b, M);
+    g.ap_stride = g.direct_a ? 0 : round_up(g.R, MR) * kmax;
+    size_t bp_floats = (size_t)(kmax * (g.direct_b ? NR : nc3max));
+    size_t need = bp_floats + (size_t)threads * (size_t)g.ap_stride;
+    int slot;
+    float *buf = buffer_get(need, &slot);
+    if (!buf) {
+        if (ct) /* C^T = op(A) op(B) here: undo the swap */
+            gemm_direct(!trans_b, !trans_a, N, M, K, alpha, B, ldb, A, lda, beta, C, ldc);
+        else
+            gemm_direct(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+    g.bp = buf;
+    g.ap = buf + bp_floats;
+
+    for (int64_t jc3 = 0; jc3 < N; jc3 += NC3) {
+        g.jc3 = jc3;
+        g.nc3 = min64(NC3, N - jc3);
+        int64_t npanels = ceil_div(g.nc3, NR);
+        g.bpack_tasks = g.direct_b ? g.nc3 % NR != 0 : (int)ceil_div(npanels, g.bpack_panels);
+        g.col_tasks = (int)ceil_div(npanels, g.cg_panels);
+        for (int64_t pc = 0; pc < K; pc += KC) {
+            g.pc = pc;
+            g.kc = min64(KC, K - pc);
+            g.beta = pc == 0 ? beta : 1.0f;
+            atomic_store(&g.packed, 0);
+            run_tasks(g.bpack_tasks + g.row_tasks * g.col_tasks, block_task, &g, threads > 1);
+        }
+    }
+    buffer_put(buf, slot);
+}
+
+/* What preparing the operands costs, in units of one element copied by a
+ * vector loop: A not transposed is read in place (0), B not transposed is
+ * copied (1 per element) or read in place (0), a transposed operand is a
+ * scalar transpose (about 5, from profiles of the layer shapes in
+ * bench/gemm.sh). */
+#define TRANSPOSE_COST 5.0
+static double prep_cost(int ta, int tb, int64_t M, int64_t N, int64_t K)
+{
+    double a = ta ? TRANSPOSE_COST * (double)M * (double)K : 0.0;
+    double b = tb ? TRANSPOSE_COST : b_in_place(tb, M) ? 0.0 : 1.0;
+    return a + b * (double)K * (double)N;
+}
+
 void nn_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
               const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
 {
@@ -273,67 +388,18 @@ void nn_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float a
         gemm_direct(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
-
     int threads = work >= PARALLEL_MIN ? nn_threads() : 1;
-    gemm_job g = {.ta = trans_a, .tb = trans_b, .M = M, .N = N, .K = K, .alpha = alpha, .A = A, .B = B,
-                  .lda = lda, .ldb = ldb, .ldc = ldc, .C = C};
 
-    /* Row chunks: at most RMAX rows; with threads, enough chunks to share
-     * the work evenly and let a fast thread take more. */
-    int64_t kmax = min64(K, KC);
-    int64_t nc3max = round_up(min64(N, NC3), NR);
-    int64_t row_tasks = ceil_div(M, RMAX);
-    if (threads > 1 && row_tasks < 4 * threads)
-        row_tasks = min64(ceil_div(M, MR), 4 * threads);
-    if (threads > 1 && row_tasks % threads)
-        row_tasks = min64(ceil_div(M, MR), round_up(row_tasks, threads));
-    g.R = round_up(ceil_div(M, row_tasks), MR);
-    g.row_tasks = (int)ceil_div(M, g.R);
-
-    /* Few row chunks (small M): split the columns too, in whole NC blocks
-     * when there are enough of them. */
-    int64_t panels = nc3max / NR;
-    g.cg_panels = panels;
-    if (threads > 1 && g.row_tasks < 4 * threads) {
-        int64_t want = ceil_div(4 * threads, g.row_tasks);
-        g.cg_panels = ceil_div(panels, want);
-        if (g.cg_panels > NC / NR)
-            g.cg_panels = round_up(g.cg_panels, NC / NR);
-    }
-    g.bpack_panels = threads > 1 ? ceil_div(panels, 2 * threads) : panels;
-
-    /* A not transposed: the kernels read its rows in place (MR streams,
-     * each contiguous in k); packing measured no faster, and slower when
-     * N is small (the packing pass costs M K per column group).  A
-     * transposed is packed: read in place, every k step would touch a
-     * new cache line for MR floats.  Decided from the arguments alone,
-     * never the thread count, which must not change a result. */
-    g.direct_a = !trans_a;
-    g.ap_stride = g.direct_a ? 0 : round_up(g.R, MR) * kmax;
-    size_t bp_floats = (size_t)(kmax * nc3max);
-    size_t need = bp_floats + (size_t)threads * (size_t)g.ap_stride;
-    int slot;
-    float *buf = buffer_get(need, &slot);
-    if (!buf) {
-        gemm_direct(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-        return;
-    }
-    g.bp = buf;
-    g.ap = buf + bp_floats;
-
-    for (int64_t jc3 = 0; jc3 < N; jc3 += NC3) {
-        g.jc3 = jc3;
-        g.nc3 = min64(NC3, N - jc3);
-        int64_t npanels = ceil_div(g.nc3, NR);
-        g.bpack_tasks = (int)ceil_div(npanels, g.bpack_panels);
-        g.col_tasks = (int)ceil_div(npanels, g.cg_panels);
-        for (int64_t pc = 0; pc < K; pc += KC) {
-            g.pc = pc;
-            g.kc = min64(KC, K - pc);
-            g.beta = pc == 0 ? beta : 1.0f;
-            atomic_store(&g.packed, 0);
-            run_tasks(g.bpack_tasks + g.row_tasks * g.col_tasks, block_task, &g, threads > 1);
-        }
-    }
-    buffer_put(buf, slot);
+    /* C^T = op(B)^T op(A)^T is the same product with the operands' roles
+     * swapped: op(B)^T is read in place when B is transposed, op(A)^T is a
+     * plain copy when A is.  Take it when its preparation is cheaper
+     * (e.g. dW = X^T dY with few columns), counting the write of C
+     * through a tile buffer per K block.  From the shape only. */
+    double kblocks = (double)ceil_div(K, KC);
+    double orig = prep_cost(trans_a, trans_b, M, N, K);
+    double swap = prep_cost(!trans_b, !trans_a, N, M, K) + TRANSPOSE_COST * (double)M * (double)N * kblocks;
+    if (swap < orig)
+        gemm_blocked(!trans_b, !trans_a, N, M, K, alpha, B, ldb, A, lda, beta, C, ldc, 1, threads);
+    else
+        gemm_blocked(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 0, threads);
 }

@@ -23,12 +23,21 @@
 #define NN_GEMM_MR 6
 #define NN_GEMM_NR 32
 
-/* C[0..m)[0..n) = alpha * op(A) * bp + beta * C for m <= MR, n <= NR,
- * where op(A)[i][k] = a[i * rs + k * cs] (packed: rs = 1, cs = MR) and bp
- * is a packed B micro-panel.
- * beta == 0 does not read C. */
-void nn_gemm_micro(int64_t kc, const float *a, int64_t rs, int64_t cs, const float *bp, float *c, int64_t ldc,
-                   float alpha, float beta, int m, int n);
+/* Complete unrolling of a short fixed loop before gcc's vectorizer and
+ * loop-to-memcpy pass see it: the result is straight vector code instead
+ * of a call to memcpy for 128 bytes or a loop vectorized the wrong way. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NN_GEMM_UNROLL _Pragma("GCC unroll 32")
+#else
+#define NN_GEMM_UNROLL
+#endif
+
+/* C[0..m)[0..n) = alpha * op(A) * op(B) + beta * C for m <= MR, n <= NR,
+ * where op(A)[i][k] = a[i * rs + k * cs] (packed: rs = 1, cs = MR) and
+ * op(B)[k][j] = b[k * bs + j] (packed: bs = NR).  All NR columns of b
+ * are read whatever n is.  beta == 0 does not read C. */
+void nn_gemm_micro(int64_t kc, const float *a, int64_t rs, int64_t cs, const float *b, int64_t bs, float *c,
+                   int64_t ldc, float alpha, float beta, int m, int n);
 
 /* Pack rows [0, mc) x k [0, kc) of op(A) into micro-panels (zero-padded
  * to a multiple of MR rows).  `a` points at op(A)[0][0] of the block:

@@ -21,14 +21,6 @@
 #define ALWAYS_INLINE inline
 #endif
 
-/* Unrolling the row loop before the vectorizer sees it stops gcc from
- * vectorizing across rows (which it does for the 16-wide kernels). */
-#if defined(__GNUC__) && !defined(__clang__)
-#define UNROLL_ROWS _Pragma("GCC unroll 8")
-#else
-#define UNROLL_ROWS
-#endif
-
 /* C[0..mr)[0..W) = alpha * acc + beta * C, not reading C when beta == 0. */
 #define WRITE_BACK(W)                                                                                        \
     do {                                                                                                     \
@@ -53,25 +45,29 @@
  * wider-than-used accumulator badly. */
 #define DEFINE_MICRO(NAME, NRV)                                                                              \
     static ALWAYS_INLINE void NAME(const int mr, int64_t kc, const float *restrict a, int64_t rs, int64_t cs, \
-                                   const float *restrict b, float *restrict c, int64_t ldc, float alpha,     \
-                                   float beta, int n)                                                        \
+                                   const float *restrict b, int64_t bs, float *restrict c, int64_t ldc,      \
+                                   float alpha, float beta, int n)                                           \
     {                                                                                                        \
         /* All of acc is zeroed though only mr rows are used: keeps gcc's    \
-         * uninitialized warnings quiet; the unused rows are dead code. */    \
+         * uninitialized warnings quiet; the unused rows are dead code.      \
+         * Unrolled, or gcc calls memset on it for every tile. */            \
         float acc[MR][NRV];                                                                                  \
-        for (int i = 0; i < MR; i++)                                                                         \
+        NN_GEMM_UNROLL                                                                                       \
+        for (int i = 0; i < MR; i++) {                                                                       \
+            NN_GEMM_UNROLL                                                                                   \
             for (int j = 0; j < NRV; j++)                                                                    \
                 acc[i][j] = 0.0f;                                                                            \
+        }                                                                                                    \
         /* acc (mr x NRV) += a[:, k] (mr) outer b[k] (NRV), k in order. */                                  \
         for (int64_t k = 0; k < kc; k++) {                                                                   \
-            UNROLL_ROWS                                                                                      \
+            NN_GEMM_UNROLL                                                                                   \
             for (int i = 0; i < mr; i++) {                                                                   \
                 float ai = a[i * rs];                                                                        \
                 for (int j = 0; j < NRV; j++)                                                                \
                     acc[i][j] += ai * b[j];                                                                  \
             }                                                                                                \
             a += cs;                                                                                         \
-            b += NRV;                                                                                        \
+            b += bs;                                                                                         \
         }                                                                                                    \
         /* Full width: fixed trip counts, vector stores; else mask to n. */                                  \
         if (n == NRV)                                                                                        \
@@ -83,40 +79,51 @@
 DEFINE_MICRO(micro32, NR)
 
 typedef void (*kernel_fn)(int64_t kc, const float *restrict a, int64_t rs, int64_t cs, const float *restrict b,
-                          float *restrict c, int64_t ldc, float alpha, float beta, int n);
+                          int64_t bs, float *restrict c, int64_t ldc, float alpha, float beta, int n);
 
-/* P: packed A (rs = 1, cs = MR, known to the compiler); S: strided A. */
-#define KERNELS(M, N)                                                                                        \
-    static void kp_##M##x##N(int64_t kc, const float *restrict a, int64_t rs, int64_t cs,                    \
-                             const float *restrict b, float *restrict c, int64_t ldc, float alpha, float beta, \
-                             int n)                                                                          \
+/* Packed operands have strides known to the compiler (A: rs = 1,
+ * cs = MR; B: bs = NR); strided ones are read in place. */
+#define KERNELS(M)                                                                                           \
+    static void kpp_##M(int64_t kc, const float *restrict a, int64_t rs, int64_t cs, const float *restrict b, \
+                        int64_t bs, float *restrict c, int64_t ldc, float alpha, float beta, int n)          \
+    {                                                                                                        \
+        (void)rs, (void)cs, (void)bs;                                                                        \
+        micro32(M, kc, a, 1, MR, b, NR, c, ldc, alpha, beta, n);                                             \
+    }                                                                                                        \
+    static void ksp_##M(int64_t kc, const float *restrict a, int64_t rs, int64_t cs, const float *restrict b, \
+                        int64_t bs, float *restrict c, int64_t ldc, float alpha, float beta, int n)          \
+    {                                                                                                        \
+        (void)bs;                                                                                            \
+        micro32(M, kc, a, rs, cs, b, NR, c, ldc, alpha, beta, n);                                            \
+    }                                                                                                        \
+    static void kps_##M(int64_t kc, const float *restrict a, int64_t rs, int64_t cs, const float *restrict b, \
+                        int64_t bs, float *restrict c, int64_t ldc, float alpha, float beta, int n)          \
     {                                                                                                        \
         (void)rs, (void)cs;                                                                                  \
-        micro##N(M, kc, a, 1, MR, b, c, ldc, alpha, beta, n);                                                \
+        micro32(M, kc, a, 1, MR, b, bs, c, ldc, alpha, beta, n);                                             \
     }                                                                                                        \
-    static void ks_##M##x##N(int64_t kc, const float *restrict a, int64_t rs, int64_t cs,                    \
-                             const float *restrict b, float *restrict c, int64_t ldc, float alpha, float beta, \
-                             int n)                                                                          \
+    static void kss_##M(int64_t kc, const float *restrict a, int64_t rs, int64_t cs, const float *restrict b, \
+                        int64_t bs, float *restrict c, int64_t ldc, float alpha, float beta, int n)          \
     {                                                                                                        \
-        micro##N(M, kc, a, rs, cs, b, c, ldc, alpha, beta, n);                                               \
+        micro32(M, kc, a, rs, cs, b, bs, c, ldc, alpha, beta, n);                                            \
     }
 
-KERNELS(1, 32)
-KERNELS(2, 32)
-KERNELS(3, 32)
-KERNELS(4, 32)
-KERNELS(5, 32)
-KERNELS(6, 32)
+KERNELS(1)
+KERNELS(2)
+KERNELS(3)
+KERNELS(4)
+KERNELS(5)
+KERNELS(6)
 
-/* [strided][m - 1] */
-static const kernel_fn kernels[2][MR] = {
-    {kp_1x32, kp_2x32, kp_3x32, kp_4x32, kp_5x32, kp_6x32},
-    {ks_1x32, ks_2x32, ks_3x32, ks_4x32, ks_5x32, ks_6x32},
+/* [A strided][B strided][m - 1] */
+static const kernel_fn kernels[2][2][MR] = {
+    {{kpp_1, kpp_2, kpp_3, kpp_4, kpp_5, kpp_6}, {kps_1, kps_2, kps_3, kps_4, kps_5, kps_6}},
+    {{ksp_1, ksp_2, ksp_3, ksp_4, ksp_5, ksp_6}, {kss_1, kss_2, kss_3, kss_4, kss_5, kss_6}},
 };
 
-void nn_gemm_micro(int64_t kc, const float *a, int64_t rs, int64_t cs, const float *bp, float *c, int64_t ldc,
-                   float alpha, float beta, int m, int n)
+void nn_gemm_micro(int64_t kc, const float *a, int64_t rs, int64_t cs, const float *b, int64_t bs, float *c,
+                   int64_t ldc, float alpha, float beta, int m, int n)
 {
-    int strided = !(rs == 1 && cs == MR);
-    kernels[strided][m - 1](kc, a, rs, cs, bp, c, ldc, alpha, beta, n);
+    int a_strided = !(rs == 1 && cs == MR), b_strided = bs != NR;
+    kernels[a_strided][b_strided][m - 1](kc, a, rs, cs, b, bs, c, ldc, alpha, beta, n);
 }

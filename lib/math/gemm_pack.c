@@ -36,9 +36,11 @@ static void pack_a_cols(int64_t mc, int64_t kc, const float *a, int64_t lda, flo
     for (int64_t i0 = 0; i0 < mc; i0 += MR, dst += kc * MR) {
         int64_t rows = mc - i0 < MR ? mc - i0 : MR;
         if (rows == MR) {
-            for (int64_t k = 0; k < kc; k++)
+            for (int64_t k = 0; k < kc; k++) {
+                NN_GEMM_UNROLL
                 for (int i = 0; i < MR; i++)
                     dst[k * MR + i] = a[k * lda + i0 + i];
+            }
         } else {
             for (int64_t k = 0; k < kc; k++)
                 for (int i = 0; i < MR; i++)
@@ -61,9 +63,11 @@ static void pack_b_rows(int64_t kc, int64_t nc, const float *b, int64_t ldb, flo
     for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += kc * NR) {
         int64_t cols = nc - j0 < NR ? nc - j0 : NR;
         if (cols == NR) {
-            for (int64_t k = 0; k < kc; k++)
+            for (int64_t k = 0; k < kc; k++) {
+                NN_GEMM_UNROLL
                 for (int j = 0; j < NR; j++)
                     dst[k * NR + j] = b[k * ldb + j0 + j];
+            }
         } else {
             for (int64_t k = 0; k < kc; k++)
                 for (int j = 0; j < NR; j++)
