@@ -162,5 +162,6 @@ int main(int argc, char **argv)
     free(data);
     nn_strmap_free(&vocab);
     nn_strmap_free(&tags);
+    free(args);
     return 0;
 }

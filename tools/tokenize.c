@@ -169,5 +169,6 @@ int main(int argc, char **argv)
     nn_strmap_free(&s.tags);
     nn_strmap_free(&s.pos);
     nn_strmap_free(&s.words);
+    free(args);
     return 0;
 }

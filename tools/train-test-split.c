@@ -143,5 +143,6 @@ int main(int argc, char **argv)
     free(a);
     free(outs);
     free(perm);
+    free(args);
     return 0;
 }

@@ -179,5 +179,6 @@ int main(int argc, char **argv)
     free(data);
     nn_strmap_free(&counts);
     nn_strmap_free(&tags);
+    free(args);
     return 0;
 }

@@ -101,5 +101,6 @@ int main(int argc, char **argv)
     if (nn_wordvec_write(out.fp, &wv, binary) < 0 || nn_output_commit(&out) < 0)
         nn_die_lib(output);
     nn_wordvec_free(&wv);
+    free(args);
     return 0;
 }

@@ -90,10 +90,10 @@ static inline float gradient(const w2v_ctx *c, float f, float label, float alpha
 
 /* One positive and `negative` negative updates of output rows for the
  * hidden vector h; the error for h accumulates in neu1e. */
-static inline void neg_sampling(w2v_ctx *c, uint64_t *rs, int32_t word, const float *restrict h,
-                                float *restrict neu1e, float alpha)
+static inline void neg_sampling_n(w2v_ctx *c, uint64_t *rs, int32_t word, const float *restrict h,
+                                  float *restrict neu1e, float alpha, const int n)
 {
-    const int n = c->stride, neg = c->p->negative;
+    const int neg = c->p->negative;
     for (int d = 0; d <= neg; d++) {
         int32_t target;
         float label;
@@ -101,7 +101,8 @@ static inline void neg_sampling(w2v_ctx *c, uint64_t *rs, int32_t word, const fl
             target = word;
             label = 1;
         } else {
-            target = c->table[rand32(rs) % (uint64_t)c->table_size];
+            /* multiply-shift instead of a 64-bit division per draw */
+            target = c->table[((uint64_t)rand32(rs) * (uint64_t)c->table_size) >> 32];
             if (target == word)
                 continue;
             label = 0;
@@ -110,6 +111,20 @@ static inline void neg_sampling(w2v_ctx *c, uint64_t *rs, int32_t word, const fl
         float g = gradient(c, dot8(h, out, n), label, alpha);
         axpy(neu1e, g, out, n);
         axpy(out, g, h, n);
+    }
+}
+
+/* The row length as a compile-time constant for common sizes, so the
+ * dot product and updates unroll completely. */
+static void neg_sampling(w2v_ctx *c, uint64_t *rs, int32_t word, const float *restrict h, float *restrict neu1e,
+                         float alpha)
+{
+    switch (c->stride) {
+    case 32: neg_sampling_n(c, rs, word, h, neu1e, alpha, 32); break;
+    case 64: neg_sampling_n(c, rs, word, h, neu1e, alpha, 64); break;
+    case 104: neg_sampling_n(c, rs, word, h, neu1e, alpha, 104); break;
+    case 128: neg_sampling_n(c, rs, word, h, neu1e, alpha, 128); break;
+    default: neg_sampling_n(c, rs, word, h, neu1e, alpha, c->stride); break;
     }
 }
 
@@ -159,7 +174,7 @@ static void train_task(void *arg, int task, int worker)
                 }
                 for (int i = 0; i < len; i++) {
                     int32_t word = sen[i];
-                    int b = (int)(rand32(&rs) % (uint32_t)window);
+                    int b = (int)(((uint64_t)rand32(&rs) * (uint64_t)window) >> 32);
                     int lo = i - window + b, hi = i + window - b;
                     if (lo < 0)
                         lo = 0;

@@ -58,6 +58,7 @@ static void test_wordvec_files(void)
     nn_wordvec back;
     CHECK(nn_wordvec_parse((const uint8_t *)buf, len, NN_WV_AUTO, &back) == 0);
     CHECK(back.n == 2 && back.dim == 3 && memcmp(back.vec, wv.vec, 6 * sizeof(float)) == 0);
+    nn_wordvec_free(&back);
     /* truncated binary */
     CHECK(nn_wordvec_parse((const uint8_t *)buf, len - 5, NN_WV_BINARY, &back) == -1 ||
           (nn_wordvec_free(&back), 0));
