@@ -47,10 +47,15 @@
 #define RMAX NN_GEMM_RMAX
 #define MINR (4 * MR)
 
-/* Below this many multiply-adds the packed path's overhead is not worth
- * it; below PARALLEL_MIN a thread pool round trip is not. */
-#define DIRECT_MAX (24 * 24 * 24)
-#define PARALLEL_MIN (96 * 96 * 96)
+/* Below PARALLEL_MIN multiply-adds a thread pool round trip costs more
+ * than it saves.  Tiny products need no special path: with A and B not
+ * transposed and M <= DIRECT_B_MAXM nothing is packed but a last partial
+ * B panel, and a plain row-times-matrix loop (gemm_direct) measured 3-7x
+ * slower than the kernels from 4^3 to 64^3. */
+#ifndef NN_GEMM_PARALLEL_MIN
+#define NN_GEMM_PARALLEL_MIN (96 * 96 * 96)
+#endif
+#define PARALLEL_MIN NN_GEMM_PARALLEL_MIN
 
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
@@ -71,7 +76,7 @@ static void scale_c(int64_t M, int64_t N, float beta, float *C, int64_t ldc)
 }
 
 /* ---- direct path: no packing, no buffers ---------------------------------
- * For tiny products, and the fallback when buffers cannot be allocated.
+ * Only the fallback when pack buffers cannot be allocated.
  * One row of C at a time in chunks of DW columns: acc (DW) += a * row of
  * op(B). */
 #define DW 64
@@ -384,10 +389,6 @@ void nn_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float a
         return;
     }
     double work = (double)M * (double)N * (double)K;
-    if (work <= DIRECT_MAX) {
-        gemm_direct(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-        return;
-    }
     int threads = work >= PARALLEL_MIN ? nn_threads() : 1;
 
     /* C^T = op(B)^T op(A)^T is the same product with the operands' roles

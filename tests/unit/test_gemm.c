@@ -4,6 +4,8 @@
  * bit-identical results across thread counts. */
 #include "check.h"
 
+#include "core/error.h"
+#include "core/mem.h"
 #include "core/parallel.h"
 #include "math/gemm.h"
 #include "math/rng.h"
@@ -178,8 +180,23 @@ static void test_thread_identity(void)
     }
 }
 
+/* Pack buffers that cannot be allocated: the unpacked fallback, for the
+ * plain and the swapped (C^T) route.  Runs first, before the buffer
+ * cache holds anything. */
+static void test_alloc_failure(void)
+{
+    size_t old = nn_alloc_limit();
+    nn_set_alloc_limit(16);
+    compare(0, 0, 50, 60, 40, 1.0f, 0.3f, 2, 1);
+    compare(1, 1, 97, 103, 101, -0.5f, 0.0f, 0, 2);
+    compare(0, 1, 200, 30, 70, 1.0f, 1.0f, 0, 2);
+    CHECK(strstr(nn_last_error(), "limit") != NULL); /* the fallback did run */
+    nn_set_alloc_limit(old);
+}
+
 int main(void)
 {
+    RUN(test_alloc_failure);
     RUN(test_tiny);
     RUN(test_odd_and_prime);
     RUN(test_vectors);
