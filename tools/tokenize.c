@@ -37,7 +37,7 @@ static const nn_cli cli = {
     "tokenize", "[options] INPUT",
     "Read a token-per-row NER corpus and write tokens.tsv: one token a line\n"
     "(word, normalized form, POS, tag; TAB separated; UTF-8) with a blank line\n"
-    "between sentences, or with --sentences one sentence a line.\n"
+    "after every sentence, or with --sentences one sentence a line.\n"
     "Layouts: kaggle (ner_dataset.csv: Sentence #, Word, POS, Tag), long (ner.csv:\n"
     "word, pos, tag, prev-iob; a sentence starts at prev-iob __START1__), conll\n"
     "(CoNLL-2003: word POS chunk tag, blank lines between sentences). CSV follows\n"

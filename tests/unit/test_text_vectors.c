@@ -5,11 +5,14 @@
 #include "core/parallel.h"
 #include "math/rng.h"
 #include "text/strmap.h"
+#include "text/tokfile.h"
+#include "text/vocabfile.h"
 #include "text/w2v.h"
 #include "text/wordvec.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_strmap(void)
 {
@@ -37,6 +40,42 @@ static void test_strmap(void)
     CHECK(order && strcmp(m.keys[order[2]], "ab") == 0 && strcmp(m.keys[order[3]], "b") == 0);
     free(order);
     nn_strmap_free(&m);
+}
+
+static void test_tokfile_and_vocabfile(void)
+{
+    const char *text = "A\ta\tDT\tO\r\nRome\trome\tNNP\tB-geo\n\nx\n";
+    nn_tokfile t;
+    nn_tokfile_init(&t, text, strlen(text));
+    CHECK(nn_tokfile_next(&t) == 1 && t.nf == 4 && t.fl[3] == 1 && t.f[3][0] == 'O'); /* CR dropped */
+    CHECK(nn_tokfile_next(&t) == 1 && t.nf == 4 && t.fl[1] == 4 && memcmp(t.f[1], "rome", 4) == 0);
+    CHECK(nn_tokfile_next(&t) == 2);
+    CHECK(nn_tokfile_next(&t) == 1 && t.nf == 1 && t.line == 4);
+    CHECK(nn_tokfile_next(&t) == 0);
+    CHECK(nn_tok_column_parse("norm") == 1 && nn_tok_column_parse("4") == 3 && nn_tok_column_parse("0") == -1);
+
+    char path[] = "/tmp/nnpipe-vocab-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    const char *good = "0\t<PAD>\t0\n1\t<UNK>\t3\n2\tthe\t10\n";
+    CHECK(write(fd, good, strlen(good)) == (ssize_t)strlen(good));
+    close(fd);
+    nn_strmap m;
+    CHECK(nn_vocab_load(path, &m) == 0);
+    CHECK(m.n == 3 && nn_strmap_find(&m, "the", 3) == 2 && m.counts[1] == 3);
+    nn_strmap_free(&m);
+    const char *bad[] = {"0\t<PAD>\t0\n1\t<UNK>\t0\n1\tx\t1\n", "0\tthe\t1\n1\t<UNK>\t0\n",
+                         "0\t<PAD>\t0\n1\t<UNK>\n", "0\t<PAD>\t0\n1\t<UNK>\t0\n2\tx\t1\n3\tx\t1\n", ""};
+    for (int i = 0; i < 5; i++) {
+        FILE *fp = fopen(path, "wb");
+        CHECK(fp != NULL);
+        if (!fp)
+            break;
+        fputs(bad[i], fp);
+        fclose(fp);
+        CHECK(nn_vocab_load(path, &m) == -1);
+    }
+    unlink(path);
 }
 
 static int parse(const char *s, nn_wv_format f, nn_wordvec *wv)
@@ -154,6 +193,7 @@ static void test_w2v(void)
 int main(void)
 {
     RUN(test_strmap);
+    RUN(test_tokfile_and_vocabfile);
     RUN(test_wordvec_files);
     RUN(test_w2v);
     return check_summary();
