@@ -9,9 +9,15 @@
  *           for ir in R step MR        A micro-panel (MR x KC) in L1
  *             for jr in NC step NR     micro-kernel on an MR x NR tile of C
  *
+ * Packing is skipped where it does not pay: A not transposed is always
+ * read in place (its rows are contiguous in k), B not transposed is read
+ * in place when M is small, and a product whose transposed operands would
+ * be costly to pack is computed as C^T = op(B)^T op(A)^T instead.
+ *
  * Every element of C is computed by the same micro-kernel over the same
- * K blocks in the same order, whichever task or thread does it, so C is
- * bit-identical for any thread count.  Tiny products skip packing. */
+ * K blocks in the same order, whichever task or thread does it, and every
+ * choice above depends on the arguments only, so C is bit-identical for
+ * any thread count. */
 #include "math/gemm.h"
 
 #include "core/mem.h"
@@ -228,7 +234,7 @@ static void compute_task(gemm_job *g, int task, int worker)
     int64_t rs = g->ta ? 1 : g->lda, cs = g->ta ? g->lda : 1, step = rs * MR;
     if (!g->direct_a) {
         float *ap = g->ap + worker * g->ap_stride;
-        nn_gemm_pack_a(g->ta, mc, kc, a, g->lda, ap);
+        nn_gemm_pack_a(mc, kc, a, g->lda, ap);
         a = ap, rs = 1, cs = MR, step = MR * kc;
     }
 

@@ -39,10 +39,11 @@
 void nn_gemm_micro(int64_t kc, const float *a, int64_t rs, int64_t cs, const float *b, int64_t bs, float *c,
                    int64_t ldc, float alpha, float beta, int m, int n);
 
-/* Pack rows [0, mc) x k [0, kc) of op(A) into micro-panels (zero-padded
- * to a multiple of MR rows).  `a` points at op(A)[0][0] of the block:
- * A + i0 * lda + k0 when !trans, A + k0 * lda + i0 when trans. */
-void nn_gemm_pack_a(int trans, int64_t mc, int64_t kc, const float *a, int64_t lda, float *restrict dst);
+/* Pack rows [0, mc) x k [0, kc) of op(A) = A^T (A stored K x M) into
+ * micro-panels (zero-padded to a multiple of MR rows); `a` points at
+ * A + k0 * lda + i0.  (A not transposed is never packed: the kernels read
+ * its rows in place.) */
+void nn_gemm_pack_a(int64_t mc, int64_t kc, const float *a, int64_t lda, float *restrict dst);
 
 /* Pack k [0, kc) x columns [0, nc) of op(B) into micro-panels (zero-padded
  * to a multiple of NR columns).  `b` points at op(B)[0][0] of the block:

@@ -1,36 +1,13 @@
 /* Packing of op(A) and op(B) blocks into the micro-panel layouts of
- * gemm_internal.h.  The transposes of nn_sgemm are handled here only: the
- * micro-kernel always sees the same layout. */
+ * gemm_internal.h, for the operands the kernels cannot read in place. */
 #include "math/gemm_internal.h"
-
 
 #define MR NN_GEMM_MR
 #define NR NN_GEMM_NR
 
-/* A not transposed: row i of op(A) is contiguous, so each micro-panel
- * interleaves MR rows.  dst (kc x MR) per panel. */
-static void pack_a_rows(int64_t mc, int64_t kc, const float *a, int64_t lda, float *restrict dst)
-{
-    for (int64_t i0 = 0; i0 < mc; i0 += MR, dst += kc * MR) {
-        int64_t rows = mc - i0 < MR ? mc - i0 : MR;
-        if (rows == MR) {
-            const float *r[MR];
-            for (int i = 0; i < MR; i++)
-                r[i] = a + (i0 + i) * lda;
-            for (int64_t k = 0; k < kc; k++)
-                for (int i = 0; i < MR; i++)
-                    dst[k * MR + i] = r[i][k];
-        } else {
-            for (int64_t k = 0; k < kc; k++)
-                for (int i = 0; i < MR; i++)
-                    dst[k * MR + i] = i < rows ? a[(i0 + i) * lda + k] : 0.0f;
-        }
-    }
-}
-
 /* A transposed: stored K x M, so op(A)[i][k] = a[k * lda + i] and the MR
  * values of one k are already contiguous. */
-static void pack_a_cols(int64_t mc, int64_t kc, const float *a, int64_t lda, float *restrict dst)
+void nn_gemm_pack_a(int64_t mc, int64_t kc, const float *a, int64_t lda, float *restrict dst)
 {
     for (int64_t i0 = 0; i0 < mc; i0 += MR, dst += kc * MR) {
         int64_t rows = mc - i0 < MR ? mc - i0 : MR;
@@ -46,14 +23,6 @@ static void pack_a_cols(int64_t mc, int64_t kc, const float *a, int64_t lda, flo
                     dst[k * MR + i] = i < rows ? a[k * lda + i0 + i] : 0.0f;
         }
     }
-}
-
-void nn_gemm_pack_a(int trans, int64_t mc, int64_t kc, const float *a, int64_t lda, float *restrict dst)
-{
-    if (trans)
-        pack_a_cols(mc, kc, a, lda, dst);
-    else
-        pack_a_rows(mc, kc, a, lda, dst);
 }
 
 /* B not transposed: row k of op(B) is contiguous; copy a panel row at a time. */
