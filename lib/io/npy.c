@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 /* numpy's own reader refuses headers above 10000 bytes by default; ours
  * are ~100 bytes.  1 MiB leaves room for odd writers and stops a hostile
@@ -417,7 +418,7 @@ int nn_npy_reader_open_fp(nn_npy_reader *r, FILE *fp)
     /* A regular file tells its size: report truncation or trailing bytes
      * now, before a caller allocates for the whole array. */
     struct stat st;
-    long pos = ftell(fp);
+    off_t pos = ftello(fp);
     if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && pos >= 0 && (uintmax_t)st.st_size >= (uintmax_t)pos) {
         uintmax_t have = (uintmax_t)st.st_size - (uintmax_t)pos;
         if (have < bytes)
