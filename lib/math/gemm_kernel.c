@@ -24,7 +24,11 @@
 /* C[0..mr)[0..W) = alpha * acc + beta * C, not reading C when beta == 0. */
 #define WRITE_BACK(W)                                                                                        \
     do {                                                                                                     \
-        if (beta == 0.0f) {                                                                                  \
+        if (beta == 0.0f && alpha == 1.0f) {                                                                 \
+            for (int i = 0; i < mr; i++)                                                                     \
+                for (int j = 0; j < (W); j++)                                                                \
+                    c[i * ldc + j] = acc[i][j];                                                              \
+        } else if (beta == 0.0f) {                                                                           \
             for (int i = 0; i < mr; i++)                                                                     \
                 for (int j = 0; j < (W); j++)                                                                \
                     c[i * ldc + j] = alpha * acc[i][j];                                                      \
