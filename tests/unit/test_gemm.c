@@ -145,8 +145,8 @@ static void test_degenerate(void)
     CHECK(isnan(C[0]));
 }
 
-/* 1 and 2 threads must give the same bits, also when the work is split
- * over both rows and columns. */
+/* 1, 2 and 3 threads must give the same bits, also when the work is
+ * split over both rows and columns. */
 static void test_thread_identity(void)
 {
     static const int64_t shapes[][3] = {{301, 517, 263}, {20, 700, 650}, {1000, 64, 40}, {97, 101, 103}};
@@ -158,24 +158,28 @@ static void test_thread_identity(void)
             float *B = malloc(sizeof(float) * (size_t)(K * N));
             float *C1 = malloc(sizeof(float) * (size_t)(M * N));
             float *C2 = malloc(sizeof(float) * (size_t)(M * N));
-            if (!A || !B || !C1 || !C2) {
+            float *C0 = malloc(sizeof(float) * (size_t)(M * N));
+            if (!A || !B || !C1 || !C2 || !C0) {
                 CHECK(!"out of memory");
-                free(A), free(B), free(C1), free(C2);
+                free(A), free(B), free(C1), free(C2), free(C0);
                 return;
             }
             nn_rng r;
             nn_rng_seed(&r, 42 + (uint64_t)s);
             fill(A, M * K, &r);
             fill(B, K * N, &r);
-            fill(C1, M * N, &r);
-            memcpy(C2, C1, sizeof(float) * (size_t)(M * N));
+            fill(C0, M * N, &r);
+            memcpy(C1, C0, sizeof(float) * (size_t)(M * N));
             nn_set_threads(1);
             nn_sgemm(ta, tb, M, N, K, 0.7f, A, ta ? M : K, B, tb ? K : N, 0.3f, C1, N);
-            nn_set_threads(2);
-            nn_sgemm(ta, tb, M, N, K, 0.7f, A, ta ? M : K, B, tb ? K : N, 0.3f, C2, N);
-            nn_set_threads(0);
-            CHECK(memcmp(C1, C2, sizeof(float) * (size_t)(M * N)) == 0);
-            free(A), free(B), free(C1), free(C2);
+            for (int threads = 2; threads <= 3; threads++) {
+                memcpy(C2, C0, sizeof(float) * (size_t)(M * N));
+                nn_set_threads(threads);
+                nn_sgemm(ta, tb, M, N, K, 0.7f, A, ta ? M : K, B, tb ? K : N, 0.3f, C2, N);
+                nn_set_threads(0);
+                CHECK(memcmp(C1, C2, sizeof(float) * (size_t)(M * N)) == 0);
+            }
+            free(A), free(B), free(C1), free(C2), free(C0);
         }
     }
 }
