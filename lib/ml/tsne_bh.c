@@ -55,8 +55,8 @@ static int build_node(nn_bh_tree *t, int64_t at, int64_t lo, int64_t hi, const d
             com[a] += y[(int64_t)t->perm[m] * dims + a];
     nn_bh_node *nd = &t->node[at];
     for (int a = 0; a < 3; a++)
-        nd->com[a] = com[a] / (double)(hi - lo);
-    nd->width2 = 4.0 * half * half;
+        nd->com[a] = (float)(com[a] / (double)(hi - lo));
+    nd->width2 = (float)(4.0 * half * half);
     nd->count = (int32_t)(hi - lo);
     nd->child = -1;
     nd->nchild = 0;

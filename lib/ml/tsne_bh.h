@@ -11,9 +11,11 @@
 
 #include <stdint.h>
 
+/* 32 bytes: two nodes a cache line (float is ample for a centre of mass
+ * that only ever stands for far points). */
 typedef struct {
-    double com[3];  /* centre of mass */
-    double width2;  /* squared side of the cell */
+    float com[3];   /* centre of mass */
+    float width2;   /* squared side of the cell */
     int32_t count;  /* points below */
     int32_t child;  /* first child (children are contiguous), -1 for a leaf */
     int32_t nchild; /* non-empty children */
