@@ -126,7 +126,7 @@ static int cmd_classify(int argc, char **argv)
     write_report(&r);
     nn_report_free(&r);
     nn_classify_free(&res);
-    free(yt), free(yp), free(labels);
+    free(yt), free(yp), free(labels), free(args);
     return 0;
 }
 
@@ -156,7 +156,7 @@ static int cmd_cluster(int argc, char **argv)
         nn_die_lib(NULL);
     write_report(&r);
     nn_report_free(&r);
-    free(yt), free(yp);
+    free(yt), free(yp), free(args);
     return 0;
 }
 
@@ -208,6 +208,7 @@ static int cmd_recon(int argc, char **argv)
     write_report(&r);
     nn_report_free(&r);
     nn_array_free(&x), nn_array_free(&xh);
+    free(args);
     return 0;
 }
 
@@ -255,7 +256,7 @@ static int cmd_embed(int argc, char **argv)
     write_report(&r);
     nn_report_free(&r);
     nn_array_free(&hi), nn_array_free(&lo);
-    free(labels);
+    free(labels), free(args);
     return 0;
 }
 

@@ -198,7 +198,7 @@ static int cmd_scatter(int argc, char **argv)
     if (nn_plot_scatter(pts.data, pts.shape[0], labels, names, n_names, marker, alpha, &o, &s) < 0)
         nn_die_lib(labels && strstr(nn_last_error(), "label") ? labels_path : path);
     write_svg(&s);
-    free(labels), free(names_copy);
+    free(labels), free(names_copy), free(args);
     nn_array_free(&pts);
     return 0;
 }
@@ -235,7 +235,11 @@ static int cmd_hist(int argc, char **argv)
     if (nn_plot_hist(v, n, bins, &o, &s) < 0)
         nn_die_lib(path);
     write_svg(&s);
-    free(v);
+    free(v), free(args);
+    if (in.is_npy)
+        nn_array_free(&in.array);
+    else
+        nn_table_free(&in.table);
     return 0;
 }
 
@@ -307,7 +311,7 @@ static int cmd_bar(int argc, char **argv)
     if (nn_plot_bar(names, values, n, colours, &o, &s) < 0)
         nn_die_lib(path);
     write_svg(&s);
-    free(items), free(names), free(values), free(v);
+    free(items), free(names), free(values), free(v), free(args);
     nn_table_free(&in.table);
     return 0;
 }
@@ -402,6 +406,7 @@ static int cmd_line(int argc, char **argv)
     for (int i = 0; i < ny; i++)
         free(y[i]);
     nn_table_free(t);
+    free(args);
     return 0;
 }
 
@@ -435,7 +440,11 @@ static int cmd_zipf(int argc, char **argv)
     if (nn_plot_zipf(v, n, &o, &s) < 0)
         nn_die_lib(path);
     write_svg(&s);
-    free(v);
+    free(v), free(args);
+    if (in.is_npy)
+        nn_array_free(&in.array);
+    else
+        nn_table_free(&in.table);
     return 0;
 }
 
@@ -477,6 +486,18 @@ static int make_labels(const char *spec, int n, char ***out, const char *option)
     int k = split_list(copy, (const char **)labels, (int)strlen(spec) + 1);
     *out = labels;
     return k;
+}
+
+static void free_labels(char **labels, int n, const char *spec)
+{
+    if (!labels)
+        return;
+    if (strchr(spec, ':'))
+        for (int i = 0; i < n; i++)
+            free(labels[i]);
+    else if (n > 0)
+        free(labels[0]); /* the split copy of the list */
+    free(labels);
 }
 
 static int cmd_grid(int argc, char **argv)
@@ -579,6 +600,9 @@ static int cmd_grid(int argc, char **argv)
     free(rgb);
     for (int i = 0; i < nargs; i++)
         nn_array_free(&arrays[i]);
+    free_labels(xl, o.n_col_labels, xlabels);
+    free_labels(yl, o.n_row_labels, ylabels);
+    free(args);
     return 0;
 }
 

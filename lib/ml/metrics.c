@@ -350,8 +350,9 @@ int nn_labels_parse(const char *text, int64_t **out, size_t *n)
     for (size_t i = 0; i < k; i++)
         for (size_t j = 0; j < i; j++)
             if (v[i] == v[j]) {
+                int64_t dup = v[i];
                 free(v);
-                return nn_set_error("label %" PRId64 " is listed twice", v[i]);
+                return nn_set_error("label %" PRId64 " is listed twice", dup);
             }
     *out = v;
     *n = k;
