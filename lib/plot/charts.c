@@ -179,14 +179,19 @@ static void make_ticks(ticks *t, double lo, double hi, int logscale, int target)
         }
 }
 
+/* A true minus sign (U+2212) reads better than a hyphen. */
+static void with_minus(const char *label, char *out, size_t size)
+{
+    snprintf(out, size, "%s%s", label[0] == '-' ? "\xe2\x88\x92" : "", label + (label[0] == '-'));
+}
+
 /* Tick label text, with "10^k" drawn as a superscript. */
 static void tick_text(nn_svg *s, double x, double y, const char *anchor, const char *label)
 {
     const char *caret = strchr(label, '^');
     if (!caret) {
-        /* A true minus sign (U+2212) reads better than a hyphen. */
         char text[64];
-        snprintf(text, sizeof text, "%s%s", label[0] == '-' ? "\xe2\x88\x92" : "", label + (label[0] == '-'));
+        with_minus(label, text, sizeof text);
         nn_svg_text(s, x, y, anchor, FONT, NULL, text);
         return;
     }
@@ -233,6 +238,13 @@ static void layout(chart *c, ticks *xt, ticks *yt)
         if (c->cat_rotate) {
             c->cat_every = (int)ceil((FONT + 2) / w);
             bottom_text = longest * 0.71 + FONT + 10;
+            /* The first name slants left of its bar: keep it on the page. */
+            double need = longest * 0.71 + 8 - w / 2;
+            if (c->left < need) {
+                c->left = need;
+                w = (c->right - c->left) / (double)c->n_cat;
+                c->cat_every = (int)ceil((FONT + 2) / w);
+            }
         }
     }
     (void)xt;
@@ -617,8 +629,12 @@ int nn_plot_bar(const char *const *names, const double *values, int64_t n, int c
         double ya = px_y(&c, values[i] > 0 ? values[i] : 0), yb = px_y(&c, values[i] > 0 ? 0 : values[i]);
         nn_svg_rect(out, c.left + w * (double)i + gap / 2, ya, w - gap, yb - ya, color, NULL);
         if (show_values) {
-            char label[32];
-            nn_tick_label(values[i], values[i] == floor(values[i]) ? 1 : 0.001, label, sizeof label);
+            char plain[32], label[40];
+            if (values[i] == floor(values[i]))
+                nn_tick_label(values[i], 1, plain, sizeof plain);
+            else
+                snprintf(plain, sizeof plain, "%.4g", values[i]);
+            with_minus(plain, label, sizeof label);
             if (text_width(label, FONT - 2) < w + 8)
                 nn_svg_text(out, c.left + w * ((double)i + 0.5), values[i] >= 0 ? ya - 4 : yb + FONT, "middle",
                             FONT - 2, "fill=\"#555\"", label);
