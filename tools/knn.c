@@ -175,5 +175,6 @@ int main(int argc, char **argv)
     nn_array_free(&train);
     if (test_path)
         nn_array_free(&test);
+    free(args);
     return 0;
 }

@@ -72,6 +72,7 @@ static int cmd_fit(int argc, char **argv)
                 nn_now() - t0);
     }
     nn_pca_free(&p);
+    free(args);
     return 0;
 }
 
@@ -97,6 +98,7 @@ static int cmd_transform(int argc, char **argv)
     nn_array_free(&x);
     nn_array_free(&c);
     nn_pca_free(&p);
+    free(args);
     return 0;
 }
 
@@ -124,6 +126,7 @@ static int cmd_inverse(int argc, char **argv)
     nn_array_free(&x);
     nn_array_free(&c);
     nn_pca_free(&p);
+    free(args);
     return 0;
 }
 
@@ -150,6 +153,7 @@ static int cmd_variance(int argc, char **argv)
     if (fflush(stdout) != 0 || ferror(stdout))
         nn_die("-", "write error");
     nn_pca_free(&p);
+    free(args);
     return 0;
 }
 
