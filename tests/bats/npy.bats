@@ -295,6 +295,8 @@ np.save(d + '/empty.npy', np.zeros((0, 5), dtype=np.float32))
     npy astype --dtype "$(npy info "$T/$n.npy" | sed -n 's/^dtype\t//p')" "$T/$n.npy" -o "$T/$n.ours.npy"
     run "$PY" "$PYDIR/npy_equal.py" "$T/$n.npy" "$T/$n.ours.npy" --dtype
     [ "$status" -eq 0 ] || { echo "$n: $output"; return 1; }
+    # same header layout as numpy's np.save: the files are byte for byte equal
+    cmp "$T/$n.npy" "$T/$n.ours.npy" || { echo "$n: bytes differ from np.save"; return 1; }
   done
   # to-tsv text reads back in numpy to the same float32 values
   npy to-tsv "$T/f32.npy" > "$T/f32.tsv"
