@@ -117,5 +117,6 @@ int main(int argc, char **argv)
     nn_free_aligned(A);
     nn_free_aligned(B);
     nn_free_aligned(C);
+    free(args);
     return 0;
 }
