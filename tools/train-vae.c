@@ -189,6 +189,7 @@ static int cmd_train(int argc, char **argv)
         nn_model_summary(m, stdout);
         nn_model_free(m);
         nn_array_free(&train);
+        free(args);
         return 0;
     }
     if (!out_path)
@@ -321,6 +322,7 @@ static int cmd_train(int argc, char **argv)
     nn_array_free(&train);
     nn_array_free(&val);
     nn_array_free(&test);
+    free(args);
     return 0;
 }
 
@@ -377,6 +379,7 @@ static int cmd_encode(int argc, char **argv)
     nn_array_free(&x);
     nn_ae_free(&a);
     nn_model_free(m);
+    free(args);
     return 0;
 }
 
@@ -405,6 +408,7 @@ static int cmd_decode(int argc, char **argv)
     nn_array_free(&z);
     nn_ae_free(&a);
     nn_model_free(m);
+    free(args);
     return 0;
 }
 
@@ -436,6 +440,7 @@ static int cmd_reconstruct(int argc, char **argv)
     nn_array_free(&x);
     nn_ae_free(&a);
     nn_model_free(m);
+    free(args);
     return 0;
 }
 
@@ -523,6 +528,7 @@ static int cmd_grid(int argc, char **argv)
     }
     nn_ae_free(&a);
     nn_model_free(m);
+    free(args);
     return 0;
 }
 
