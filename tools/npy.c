@@ -169,16 +169,17 @@ static void rows_to_tsv(const char *in, int64_t max_rows)
     nn_output out;
     if (nn_output_open(&out, output))
         nn_die_lib(output);
-    int64_t left = max_rows < 0 ? r.rows : max_rows, got;
-    /* A 1-D array is a column: rows of one element. */
-    while (left > 0 && (got = nn_npy_reader_read_rows(&r, buf, k < left ? k : left)) > 0) {
+    /* head stops after its rows; to-tsv reads on to check the end. */
+    int64_t left = max_rows < 0 || max_rows > r.rows ? r.rows : max_rows;
+    while (left > 0) {
+        int64_t got = nn_npy_reader_read_rows(&r, buf, k < left ? k : left);
+        if (got <= 0) /* 0 cannot happen before `left` runs out */
+            nn_die_lib(in);
         if (nn_tsv_write_rows(out.fp, buf, r.dtype, got, r.row_size))
             nn_die_lib(output);
         left -= got;
     }
-    if (max_rows < 0 && nn_npy_reader_read_rows(&r, buf, 1) != 0) /* checks the end */
-        nn_die_lib(in);
-    if (left > 0 && r.rows_done < r.rows)
+    if (max_rows < 0 && nn_npy_reader_read_rows(&r, buf, 1) != 0)
         nn_die_lib(in);
     commit(&out);
     free(buf);

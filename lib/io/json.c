@@ -462,6 +462,18 @@ const char *nn_json_type_name(nn_json_type t)
     return (unsigned)t < 6 ? names[t] : "?";
 }
 
+int nn_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_valid(p + i, n - i);
+        if (!k)
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
 /* ---- writer --------------------------------------------------------------- */
 void nn_jbuf_init(nn_jbuf *b) { memset(b, 0, sizeof *b); }
 

@@ -67,6 +67,10 @@ int nn_json_get_int(const nn_json *v, int64_t *out);
 /* "null", "boolean", "number", "string", "array", "object" */
 const char *nn_json_type_name(nn_json_type t);
 
+/* 1 if s[0, n) is valid UTF-8 (no overlong forms, no surrogates, nothing
+ * above U+10FFFF): what a JSON string may hold. */
+int nn_utf8_valid(const char *s, size_t n);
+
 /* ---- writing ----------------------------------------------------------- */
 typedef struct {
     char *data;   /* NUL-terminated while not failed */
@@ -83,7 +87,8 @@ void nn_jbuf_printf(nn_jbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-/* A quoted JSON string from n bytes of UTF-8. */
+/* A quoted JSON string from n bytes of UTF-8 (check with nn_utf8_valid
+ * first: invalid bytes are copied as they are, which no reader accepts). */
 void nn_jbuf_string(nn_jbuf *b, const char *s, size_t n);
 /* A number: integers exactly, other finite values with 17 significant
  * digits (round-trips a double); NaN and infinities become null. */

@@ -132,6 +132,8 @@ int nn_st_add(nn_safetensors *st, const char *name, const nn_array *a)
         return nn_set_error("'__metadata__' is reserved and cannot name a tensor");
     if (nn_st_get(st, name))
         return nn_set_error("tensor '%s' is already there", name);
+    if (!nn_utf8_valid(name, strlen(name)))
+        return nn_set_error("tensor name is not valid UTF-8");
     if (!nn_st_dtype_name(a->dtype))
         return nn_set_error("unsupported dtype for safetensors");
     nn_array copy;
@@ -149,6 +151,8 @@ int nn_st_add(nn_safetensors *st, const char *name, const nn_array *a)
 
 int nn_st_set_meta(nn_safetensors *st, const char *key, const char *value)
 {
+    if (!nn_utf8_valid(key, strlen(key)) || !nn_utf8_valid(value, strlen(value)))
+        return nn_set_error("metadata '%s' is not valid UTF-8", key);
     char *v = dup_string(value);
     if (!v)
         return -1;

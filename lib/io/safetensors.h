@@ -35,9 +35,10 @@ typedef struct {
 
 void nn_st_init(nn_safetensors *st);
 /* Add a copy of `a` under `name`; error if the name is already there,
- * empty, or "__metadata__". */
+ * empty, "__metadata__", or not valid UTF-8. */
 int nn_st_add(nn_safetensors *st, const char *name, const nn_array *a);
-/* Set (or replace) a metadata entry; both strings are copied. */
+/* Set (or replace) a metadata entry; both strings are copied and must be
+ * valid UTF-8 (JSON strings). */
 int nn_st_set_meta(nn_safetensors *st, const char *key, const char *value);
 /* NULL if absent. */
 const nn_array *nn_st_get(const nn_safetensors *st, const char *name);

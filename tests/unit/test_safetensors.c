@@ -36,6 +36,8 @@ static void test_roundtrip(void)
     CHECK(nn_st_set_meta(&st, "architecture", "{\"layers\": [\"dense\"], \"q\": \"\\\"\"}") == 0);
     CHECK(nn_st_set_meta(&st, "format", "pt") == 0);
     CHECK(nn_st_set_meta(&st, "format", "np") == 0); /* replaced */
+    CHECK(nn_st_set_meta(&st, "bad", "\xff") == -1);  /* not UTF-8 */
+    CHECK(nn_st_add(&st, "\xc0\xaf", &st.arrays[0]) == -1);
     char p[256];
     snprintf(p, sizeof p, "%s/m.safetensors", tmpdir);
     CHECK(nn_st_save(&st, p) == 0);
