@@ -26,7 +26,7 @@ static const nn_option opts[] = {
     {"output", 'o', NN_OPT_STRING, &out, "FILE", "predicted labels (.npy, the labels' integer type)", NULL},
     {"neighbors", 0, NN_OPT_STRING, &neighbors_path, "FILE", "neighbour indices (.npy, int64, Q x k)", NULL},
     {"distances", 0, NN_OPT_STRING, &distances_path, "FILE", "neighbour distances (.npy, float32, Q x k)", NULL},
-    {"quiet", 'q', NN_OPT_FLAG, &nn_quiet, NULL, "no timing on stderr", NULL},
+    {"quiet", 'q', NN_OPT_FLAG, &nn_quiet, NULL, "no progress or timing on stderr", NULL},
     {0}};
 
 static const nn_cli cli = {
@@ -132,7 +132,7 @@ int main(int argc, char **argv)
     if (!idx || !pred || (distances_path && !dist))
         nn_die_lib(NULL);
     double t0 = nn_now();
-    if (nn_knn_search(train.data, n, query, nq, dim, k, (nn_knn_metric)metric, !test_path, idx, dist) < 0)
+    if (nn_knn_search(train.data, n, query, nq, dim, k, (nn_knn_metric)metric, !test_path, idx, dist, 1) < 0)
         nn_die_lib(strstr(nn_last_error(), "query") ? query_path : train_path);
     if (nn_knn_vote(labels, n, idx, nq, k, pred) < 0)
         nn_die_lib(NULL);

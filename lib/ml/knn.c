@@ -3,9 +3,11 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "core/parallel.h"
+#include "core/progress.h"
 #include "math/gemm.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,9 @@ typedef struct {
     int64_t *idx;
     float *dist;
     int *task_failed;
+    nn_progress *progress; /* NULL: none */
+    pthread_mutex_t lock;  /* guards done and the progress line */
+    int64_t done;
 } search_ctx;
 
 /* Max-heap of candidates, worst (largest score, then largest index) at
@@ -227,6 +232,12 @@ static void search_task(void *vctx, int task, int worker)
                 od[t] = (float)cands[t].d;
         }
     }
+    if (c->progress) {
+        pthread_mutex_lock(&c->lock);
+        c->done += nq;
+        nn_progress_update(c->progress, c->done);
+        pthread_mutex_unlock(&c->lock);
+    }
 done:
     free(scores);
     free(hs);
@@ -251,7 +262,7 @@ static int check_finite(const float *x, int64_t rows, int64_t dim, const char *w
 }
 
 int nn_knn_search(const float *train, int64_t n_train, const float *query, int64_t n_query, int64_t dim,
-                  int64_t k, nn_knn_metric metric, int exclude_self, int64_t *idx, float *dist)
+                  int64_t k, nn_knn_metric metric, int exclude_self, int64_t *idx, float *dist, int progress)
 {
     if (dim < 1)
         return nn_set_error("the rows have no features");
@@ -294,9 +305,14 @@ int nn_knn_search(const float *train, int64_t n_train, const float *query, int64
         else
             nb[j] = s > 0 ? (float)(1.0 / sqrt(s)) : 0.0f;
     }
+    nn_progress pr;
     search_ctx ctx = {train, query, n_train, n_query, dim, k, kc, qb, tb, metric, exclude_self, nb, idx, dist,
-                      failed};
+                      failed, progress ? &pr : NULL, PTHREAD_MUTEX_INITIALIZER, 0};
+    if (progress)
+        nn_progress_start(&pr, "knn", n_query, "queries");
     nn_parallel_for((int)tasks, search_task, &ctx);
+    if (progress)
+        nn_progress_finish(&pr, ctx.done);
     int rc = 0;
     for (int64_t t = 0; t < tasks; t++)
         if (failed[t])

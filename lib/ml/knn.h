@@ -37,9 +37,10 @@ int nn_knn_metric_parse(const char *name);
  * neighbour (leave-one-out, like scikit-learn's kneighbors() without X);
  * then n_query <= n_train.  Writes idx (n_query x k) and, unless NULL,
  * dist (n_query x k), nearest first.  Errors: k outside [1, available
- * training rows], dim < 1, non-finite values. */
+ * training rows], dim < 1, non-finite values.  progress: a progress line
+ * on stderr (core/progress.h; silent when nn_quiet is set). */
 int nn_knn_search(const float *train, int64_t n_train, const float *query, int64_t n_query, int64_t dim,
-                  int64_t k, nn_knn_metric metric, int exclude_self, int64_t *idx, float *dist);
+                  int64_t k, nn_knn_metric metric, int exclude_self, int64_t *idx, float *dist, int progress);
 
 /* pred[q] = majority label of labels[idx[q*k .. q*k+k-1]] (ties: the
  * smallest label).  idx entries must be in [0, n_train). */

@@ -18,7 +18,7 @@ static void test_line(void)
     float train[5] = {0, 1, 3, 6, 10}, query[3] = {2, 4.5f, 11};
     int64_t idx[9];
     float dist[9];
-    CHECK(nn_knn_search(train, 5, query, 3, 1, 3, NN_KNN_EUCLIDEAN, 0, idx, dist) == 0);
+    CHECK(nn_knn_search(train, 5, query, 3, 1, 3, NN_KNN_EUCLIDEAN, 0, idx, dist, 0) == 0);
     CHECK(idx[0] == 1 && idx[1] == 2 && idx[2] == 0);
     CHECK_NEAR(dist[0], 1, 1e-6);
     CHECK_NEAR(dist[1], 1, 1e-6);
@@ -35,24 +35,24 @@ static void test_duplicates_and_self(void)
     float train[8] = {1, 1, 5, 5, 1, 1, 1, 1};
     float q[2] = {1, 1};
     int64_t idx[4];
-    CHECK(nn_knn_search(train, 4, q, 1, 2, 4, NN_KNN_EUCLIDEAN, 0, idx, NULL) == 0);
+    CHECK(nn_knn_search(train, 4, q, 1, 2, 4, NN_KNN_EUCLIDEAN, 0, idx, NULL, 0) == 0);
     CHECK(idx[0] == 0 && idx[1] == 2 && idx[2] == 3 && idx[3] == 1);
     /* Leave-one-out: row 0 finds 2 and 3 but not itself. */
     int64_t li[4 * 2];
     float ld[4 * 2];
-    CHECK(nn_knn_search(train, 4, train, 4, 2, 2, NN_KNN_EUCLIDEAN, 1, li, ld) == 0);
+    CHECK(nn_knn_search(train, 4, train, 4, 2, 2, NN_KNN_EUCLIDEAN, 1, li, ld, 0) == 0);
     CHECK(li[0] == 2 && li[1] == 3);
     CHECK(li[2] == 0 && li[3] == 2); /* row 1 (5,5): the three copies, lowest indices */
     CHECK(li[4] == 0 && li[5] == 3);
     CHECK(ld[0] == 0 && ld[1] == 0);
     /* k bounds: 4 rows, 3 available without self. */
     int64_t big[5 * 4];
-    CHECK(nn_knn_search(train, 4, train, 4, 2, 4, NN_KNN_EUCLIDEAN, 1, big, NULL) == -1);
+    CHECK(nn_knn_search(train, 4, train, 4, 2, 4, NN_KNN_EUCLIDEAN, 1, big, NULL, 0) == -1);
     CHECK(strstr(nn_last_error(), "k = 4") != NULL);
-    CHECK(nn_knn_search(train, 4, q, 1, 2, 5, NN_KNN_EUCLIDEAN, 0, big, NULL) == -1);
-    CHECK(nn_knn_search(train, 4, q, 1, 2, 0, NN_KNN_EUCLIDEAN, 0, big, NULL) == -1);
+    CHECK(nn_knn_search(train, 4, q, 1, 2, 5, NN_KNN_EUCLIDEAN, 0, big, NULL, 0) == -1);
+    CHECK(nn_knn_search(train, 4, q, 1, 2, 0, NN_KNN_EUCLIDEAN, 0, big, NULL, 0) == -1);
     q[1] = NAN;
-    CHECK(nn_knn_search(train, 4, q, 1, 2, 1, NN_KNN_EUCLIDEAN, 0, big, NULL) == -1);
+    CHECK(nn_knn_search(train, 4, q, 1, 2, 1, NN_KNN_EUCLIDEAN, 0, big, NULL, 0) == -1);
     CHECK(strstr(nn_last_error(), "query row 0") != NULL);
 }
 
@@ -64,7 +64,7 @@ static void test_cosine(void)
     float q[2] = {1, 0};
     int64_t idx[4];
     float d[4];
-    CHECK(nn_knn_search(train, 4, q, 1, 2, 4, NN_KNN_COSINE, 0, idx, d) == 0);
+    CHECK(nn_knn_search(train, 4, q, 1, 2, 4, NN_KNN_COSINE, 0, idx, d, 0) == 0);
     CHECK(idx[0] == 2 && idx[1] == 0 && idx[2] == 3 && idx[3] == 1);
     CHECK_NEAR(d[0], 0, 1e-7);
     CHECK_NEAR(d[1], 1, 1e-7);
@@ -114,9 +114,9 @@ static void check_random(int64_t dim, nn_knn_metric metric)
         q[i] = (float)(nn_rng_uniform(&r) + (metric == NN_KNN_COSINE ? -0.5 : 0));
     int64_t *idx = malloc(sizeof(int64_t) * (size_t)(nq * k)), *idx1 = malloc(sizeof(int64_t) * (size_t)(nq * k));
     float *dist = malloc(sizeof(float) * (size_t)(nq * k));
-    CHECK(nn_knn_search(train, nt, q, nq, dim, k, metric, 0, idx, dist) == 0);
+    CHECK(nn_knn_search(train, nt, q, nq, dim, k, metric, 0, idx, dist, 0) == 0);
     nn_set_threads(1);
-    CHECK(nn_knn_search(train, nt, q, nq, dim, k, metric, 0, idx1, NULL) == 0);
+    CHECK(nn_knn_search(train, nt, q, nq, dim, k, metric, 0, idx1, NULL, 0) == 0);
     nn_set_threads(0);
     CHECK(memcmp(idx, idx1, sizeof(int64_t) * (size_t)(nq * k)) == 0);
     double *pairs = malloc(sizeof(double) * 2 * (size_t)nt);
