@@ -23,10 +23,12 @@
 #define LL_ROOT 10 /* root bits of the literal/length table */
 #define D_ROOT 8   /* root bits of the distance table */
 #define MAX_BITS 15
-/* Every second-level table holds at most 2^(15 - root) entries and there
- * are at most 2^root of them, so root + 2^15 entries always suffice. */
-#define LL_SIZE ((1 << LL_ROOT) + (1 << MAX_BITS))
-#define D_SIZE ((1 << D_ROOT) + (1 << MAX_BITS))
+/* A second-level table of s bits covers a complete subtree of depth s,
+ * which holds at least s + 1 codes, and s <= 15 - root.  So n symbols need
+ * at most n / (16 - root) tables of 2^(15 - root) entries beyond the root
+ * (build_table still checks, in case this reasoning is ever wrong). */
+#define LL_SIZE ((1 << LL_ROOT) + (286 / (16 - LL_ROOT) + 1) * (1 << (MAX_BITS - LL_ROOT)))
+#define D_SIZE ((1 << D_ROOT) + (30 / (16 - D_ROOT) + 1) * (1 << (MAX_BITS - D_ROOT)))
 /* Bytes allocated past cap so that 8-byte match copies may overrun. */
 #define SLACK 16
 
@@ -170,7 +172,8 @@ static uint32_t make_entry(table_kind kind, unsigned sym, unsigned nbits)
  * length 1 (RFC 1951 allows one distance code; zlib accepts the same for
  * literal/length codes).  An all-zero set is accepted for distances (a
  * block with literals only); its entries are K_BAD. */
-static int build_table(uint32_t *table, unsigned root, const uint8_t *lens, unsigned n, table_kind kind)
+static int build_table(uint32_t *table, unsigned size, unsigned root, const uint8_t *lens, unsigned n,
+                       table_kind kind)
 {
     unsigned count[MAX_BITS + 1] = {0}, offs[MAX_BITS + 2];
     uint16_t sorted[320];
@@ -246,6 +249,8 @@ static int build_table(uint32_t *table, unsigned root, const uint8_t *lens, unsi
                         sb++;
                         room <<= 1;
                     }
+                    if (next_free + (1u << sb) > size)
+                        return nn_set_error("invalid deflate data: %s code too sparse", what);
                     cur_prefix = prefix;
                     sub_base = next_free;
                     sub_bits = sb;
@@ -288,11 +293,11 @@ static int build_fixed(inflater *s)
         lens[i] = 7;
     for (; i < 288; i++)
         lens[i] = 8;
-    if (build_table(s->fixed_ll, LL_ROOT, lens, 288, T_LITLEN))
+    if (build_table(s->fixed_ll, LL_SIZE, LL_ROOT, lens, 288, T_LITLEN))
         return -1;
     for (i = 0; i < 32; i++)
         lens[i] = 5;
-    if (build_table(s->fixed_dist, D_ROOT, lens, 32, T_DIST))
+    if (build_table(s->fixed_dist, D_SIZE, D_ROOT, lens, 32, T_DIST))
         return -1;
     s->have_fixed = 1;
     return 0;
@@ -315,7 +320,7 @@ static int read_dynamic(inflater *s)
         cl_lens[cl_order[i]] = (uint8_t)v;
     }
     uint32_t cl_table[1 << 7];
-    if (build_table(cl_table, 7, cl_lens, 19, T_CODELEN))
+    if (build_table(cl_table, 1 << 7, 7, cl_lens, 19, T_CODELEN))
         return -1;
 
     uint8_t lens[286 + 30];
@@ -354,8 +359,8 @@ static int read_dynamic(inflater *s)
     }
     if (lens[256] == 0)
         return nn_set_error("invalid deflate data: no end-of-block code");
-    if (build_table(s->ll, LL_ROOT, lens, nlit, T_LITLEN) ||
-        build_table(s->dist, D_ROOT, lens + nlit, ndist, T_DIST))
+    if (build_table(s->ll, LL_SIZE, LL_ROOT, lens, nlit, T_LITLEN) ||
+        build_table(s->dist, D_SIZE, D_ROOT, lens + nlit, ndist, T_DIST))
         return -1;
     return 0;
 }
