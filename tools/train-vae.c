@@ -73,7 +73,8 @@ static const char *model_kind = "ae", *loss_name = "bce", *optim_name = "adam", 
 static const char *out_path = NULL, *val_path = NULL, *test_path = NULL, *history_path = NULL;
 static const char *ckpt_path = NULL, *report_path = NULL;
 static int latent = 0, categories = 10, epochs = 10, batch = 128, patience = 0, summary = 0, resume = 0;
-static double lr = 0, tau = 2.0 / 3.0, tau_min = 0.5, anneal = 0, clipnorm = 0, momentum = 0;
+static double lr = 0, tau = 2.0 / 3.0, tau_min = 0.5, anneal = 0, clipnorm = 0, clipvalue = 0, momentum = 0;
+static int nesterov = 0;
 static int64_t seed = 1;
 
 static const nn_option train_opts[] = {
@@ -86,7 +87,9 @@ static const nn_option train_opts[] = {
     {"optimizer", 0, NN_OPT_CHOICE, &optim_name, "OPT", "optimizer (Keras defaults)", "adam|rmsprop|sgd"},
     {"lr", 0, NN_OPT_DOUBLE, &lr, "RATE", "learning rate (0: the optimizer's Keras default)", NULL},
     {"momentum", 0, NN_OPT_DOUBLE, &momentum, "M", "sgd momentum", NULL},
+    {"nesterov", 0, NN_OPT_FLAG, &nesterov, NULL, "sgd: Nesterov momentum", NULL},
     {"clipnorm", 0, NN_OPT_DOUBLE, &clipnorm, "C", "clip each gradient tensor to this norm (0: off)", NULL},
+    {"clipvalue", 0, NN_OPT_DOUBLE, &clipvalue, "C", "clip each gradient element to [-C, C] (0: off)", NULL},
     {"epochs", 'e', NN_OPT_INT, &epochs, "N", "training epochs", NULL},
     {"batch", 'b', NN_OPT_INT, &batch, "N", "mini-batch size", NULL},
     {"seed", 's', NN_OPT_INT64, &seed, "S", "seed of weights, shuffling and sampling noise", NULL},
@@ -162,7 +165,7 @@ static int cmd_train(int argc, char **argv)
     nn_ae_config c;
     nn_ae_defaults(&c, (nn_ae_kind)nn_ae_kind_parse(model_kind));
     if (latent < 0 || categories < 2 || epochs < 0 || batch < 1 || patience < 0 || !(tau > 0) || !(tau_min > 0) ||
-        anneal < 0 || lr < 0)
+        anneal < 0 || lr < 0 || momentum < 0 || clipnorm < 0 || clipvalue < 0)
         nn_usage("--latent, --categories, --epochs, --batch, --patience, --tau, --lr must be positive");
     if (latent)
         c.latent = latent;
@@ -216,7 +219,9 @@ static int cmd_train(int argc, char **argv)
     if (lr > 0)
         o.lr = lr;
     o.momentum = momentum;
+    o.nesterov = nesterov;
     o.clipnorm = clipnorm;
+    o.clipvalue = clipvalue;
     int np;
     nn_param **ps = nn_model_params(m, 1, &np);
     if (!ps || nn_optim_attach(&o, ps, np) < 0)
