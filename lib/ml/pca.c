@@ -78,6 +78,50 @@ int nn_rows_to_float(const nn_array *x, int64_t r0, int64_t n, float *out)
     return 0;
 }
 
+/* Column sums of rows [r0, r0 + n) in double, read straight from the
+ * source type (no float copy).  A NaN or infinity makes its column's sum
+ * non-finite, which the caller checks once at the end. */
+#define SUM_ROWS(T)                                                                                           \
+    do {                                                                                                      \
+        const T *src = (const T *)x->data + r0 * f;                                                           \
+        for (int64_t i = 0; i < n; i++)                                                                       \
+            for (int64_t j = 0; j < f; j++)                                                                   \
+                sum[j] += (double)src[i * f + j];                                                             \
+    } while (0)
+
+static void column_sums(const nn_array *x, int64_t r0, int64_t n, int64_t f, double *sum)
+{
+    switch (x->dtype) {
+    case NN_U8: SUM_ROWS(uint8_t); break;
+    case NN_I32: SUM_ROWS(int32_t); break;
+    case NN_I64: SUM_ROWS(int64_t); break;
+    case NN_F32: SUM_ROWS(float); break;
+    case NN_F64: SUM_ROWS(double); break;
+    default: break;
+    }
+}
+
+/* out (n x f float) = rows [r0, r0 + n) - mean, converted in the same pass. */
+#define CENTER_ROWS(T)                                                                                        \
+    do {                                                                                                      \
+        const T *src = (const T *)x->data + r0 * f;                                                           \
+        for (int64_t i = 0; i < n; i++)                                                                       \
+            for (int64_t j = 0; j < f; j++)                                                                   \
+                out[i * f + j] = (float)src[i * f + j] - mean[j];                                             \
+    } while (0)
+
+static void center_rows(const nn_array *x, int64_t r0, int64_t n, int64_t f, const float *mean, float *out)
+{
+    switch (x->dtype) {
+    case NN_U8: CENTER_ROWS(uint8_t); break;
+    case NN_I32: CENTER_ROWS(int32_t); break;
+    case NN_I64: CENTER_ROWS(int64_t); break;
+    case NN_F32: CENTER_ROWS(float); break;
+    case NN_F64: CENTER_ROWS(double); break;
+    default: break;
+    }
+}
+
 /* Accumulate the upper triangle of xc^T xc (xc: rows x f, float) into s
  * (f x f, double).  Each panel of PANEL features multiplies against the
  * features from its own start onwards, so about half of the full product
@@ -133,17 +177,30 @@ int nn_pca_fit(nn_pca *p, const nn_array *x, int64_t d, int progress)
     if (!sum || !s || !g || !buf || !meanf || !w || !v)
         goto done;
 
+    if (x->dtype != NN_U8 && x->dtype != NN_I32 && x->dtype != NN_I64 && x->dtype != NN_F32 &&
+        x->dtype != NN_F64) {
+        nn_set_error("unsupported dtype");
+        goto done;
+    }
     /* Pass 1: the mean, summed in double. */
     for (int64_t r0 = 0; r0 < n; r0 += br) {
         int64_t nr = n - r0 < br ? n - r0 : br;
-        if (nn_rows_to_float(x, r0, nr, buf) < 0)
-            goto done;
-        for (int64_t i = 0; i < nr; i++)
-            for (int64_t j = 0; j < f; j++)
-                sum[j] += buf[i * f + j];
+        column_sums(x, r0, nr, f, sum);
     }
-    for (int64_t j = 0; j < f; j++)
+    for (int64_t j = 0; j < f; j++) {
+        if (!isfinite(sum[j]) || !isfinite((float)(sum[j] / (double)n))) {
+            /* Find the row to report (float conversion catches doubles
+             * beyond float range too). */
+            for (int64_t r0 = 0; r0 < n; r0 += br) {
+                int64_t nr = n - r0 < br ? n - r0 : br;
+                if (nn_rows_to_float(x, r0, nr, buf) < 0)
+                    goto done;
+            }
+            nn_set_error("the data's sums overflow (values too large)");
+            goto done;
+        }
         meanf[j] = (float)(sum[j] / (double)n);
+    }
 
     /* Pass 2: centred scatter matrix. */
     nn_progress pr;
@@ -151,11 +208,7 @@ int nn_pca_fit(nn_pca *p, const nn_array *x, int64_t d, int progress)
         nn_progress_start(&pr, "pca fit: covariance", n, "samples");
     for (int64_t r0 = 0; r0 < n; r0 += br) {
         int64_t nr = n - r0 < br ? n - r0 : br;
-        if (nn_rows_to_float(x, r0, nr, buf) < 0)
-            goto done;
-        for (int64_t i = 0; i < nr; i++)
-            for (int64_t j = 0; j < f; j++)
-                buf[i * f + j] -= meanf[j];
+        center_rows(x, r0, nr, f, meanf, buf);
         scatter_block(buf, nr, f, g, s);
         if (progress)
             nn_progress_update(&pr, r0 + nr);
