@@ -6,6 +6,7 @@
 #include "io/npy.h"
 #include "ml/metrics.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -212,6 +213,15 @@ static int cmd_recon(int argc, char **argv)
     return 0;
 }
 
+/* Distances to NaN compare false both ways: such points would look perfect. */
+static void require_finite(const char *path, const nn_array *a)
+{
+    const float *v = a->data;
+    for (size_t i = 0, n = nn_array_count(a); i < n; i++)
+        if (!isfinite(v[i]))
+            nn_die(path, "value %zu is not finite (%g)", i, (double)v[i]);
+}
+
 static int cmd_embed(int argc, char **argv)
 {
     const char *high_path = NULL, *low_path = NULL, *labels_path = NULL;
@@ -236,6 +246,8 @@ static int cmd_embed(int argc, char **argv)
     nn_array hi, lo;
     load_values(high_path, &hi);
     load_values(low_path, &lo);
+    require_finite(high_path, &hi);
+    require_finite(low_path, &lo);
     int64_t n = nn_array_rows(&hi);
     if (nn_array_rows(&lo) != n)
         nn_die(low_path, "%lld points, but %s has %lld", (long long)nn_array_rows(&lo), high_path, (long long)n);
