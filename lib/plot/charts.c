@@ -222,6 +222,8 @@ static void layout(chart *c, ticks *xt, ticks *yt)
     for (int i = 0; i < c->n_leg; i++)
         if (text_width(c->leg_names[i], FONT) > leg)
             leg = text_width(c->leg_names[i], FONT);
+    if (c->n_leg > 12 && leg < text_width("+000 more", FONT) - 20)
+        leg = text_width("+000 more", FONT) - 20; /* room for a cut legend's last line */
     c->right = o->width - (c->n_leg ? leg + 48 : 24);
     double bottom_text = FONT + 10;
     if (c->categorical) {
@@ -335,7 +337,15 @@ static void draw_axes(chart *c, const ticks *xt, const ticks *yt)
                     o->title);
     if (c->n_leg) {
         double x = c->right + 16, y = c->top + 8;
-        for (int i = 0; i < c->n_leg; i++, y += FONT + 8) {
+        /* As many entries as fit beside the plot, then "+N more". */
+        int fit = (int)((c->bottom - c->top) / (FONT + 8));
+        int shown = c->n_leg <= fit ? c->n_leg : fit - 1;
+        if (shown < c->n_leg) {
+            char more[32];
+            snprintf(more, sizeof more, "+%d more", c->n_leg - shown);
+            nn_svg_text(s, x, y + shown * (FONT + 8) + FONT * 0.35, "start", FONT, "fill=\"#666\"", more);
+        }
+        for (int i = 0; i < shown; i++, y += FONT + 8) {
             if (c->leg_line)
                 nn_svg_printf(s,
                               "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
@@ -499,11 +509,16 @@ int nn_plot_scatter(const float *xy, int64_t n, const int64_t *labels, const cha
     nn_svg_printf(out, "<g clip-path=\"url(#plot)\" fill=\"none\" stroke-linecap=\"round\" stroke-width=\"%.2f\" "
                        "stroke-opacity=\"%.2f\">\n",
                   marker, alpha);
+    /* Classes drawn one after another would leave the last on top
+     * wherever clusters overlap; drawing them in interleaved rounds (every
+     * rounds-th point) mixes the colours the way the data mixes. */
+    int rounds = n > 2000 ? 8 : 1;
+    for (int round = 0; round < rounds; round++)
     for (int k = 0; k < n_classes; k++) {
         if (!count[k])
             continue;
         nn_svg_printf(out, "<path stroke=\"%s\" d=\"", labels ? colors[k] : colors[0]);
-        for (int64_t i = 0; i < n; i++) {
+        for (int64_t i = round; i < n; i += rounds) {
             if ((labels ? labels[i] : 0) != k)
                 continue;
             double x = xy[2 * i], y = xy[2 * i + 1];
