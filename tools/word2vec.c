@@ -91,9 +91,12 @@ int main(int argc, char **argv)
         free(text);
         if (!nn_quiet)
             fprintf(stderr,
-                    "word2vec: %lld sentences, %lld words, %lld in the vocabulary of %lld; %.2f s, %.0f words/s\n",
+                    "word2vec: %lld sentences, %lld words, %lld in the vocabulary of %lld; training %.2f s "
+                    "(CPU %.2f s, %.0f words per CPU second), %.0f words/s\n",
                     (long long)rep.sentences, (long long)rep.corpus_words, (long long)rep.retained_words,
-                    (long long)wv.n, rep.seconds, rep.words_per_second);
+                    (long long)wv.n, rep.seconds, rep.cpu_seconds,
+                    rep.cpu_seconds > 0 ? (double)rep.retained_words * iterations / rep.cpu_seconds : 0,
+                    rep.words_per_second);
     }
     nn_output out;
     if (nn_output_open(&out, output) < 0)

@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define EXP_TABLE_SIZE 1024
 #define MAX_EXP 6
@@ -219,6 +220,16 @@ static void train_task(void *arg, int task, int worker)
     free(sen);
 }
 
+/* CPU seconds of the whole process: with the wall time it shows how much
+ * of the machine training had (the machine may be shared). */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static int is_sep(char ch) { return ch == ' ' || ch == '\t' || ch == '\r'; }
 
 int nn_w2v_train(const char *text, size_t len, const nn_w2v_params *p, nn_wordvec *wv, nn_w2v_report *rep)
@@ -389,9 +400,11 @@ int nn_w2v_train(const char *text, size_t len, const nn_w2v_params *p, nn_wordve
         nn_progress_start(&c->progress, "word2vec", (int64_t)p->iterations * w, "words");
     int saved = nn_threads();
     nn_set_threads(threads);
+    double cpu0 = cpu_now();
     c->start = nn_now();
     nn_parallel_for(threads, train_task, c);
     rep->seconds = nn_now() - c->start;
+    rep->cpu_seconds = cpu_now() - cpu0;
     nn_set_threads(saved);
     int64_t done_words = atomic_load(&c->words_done);
     if (p->progress)

@@ -49,6 +49,7 @@ typedef struct {
     int64_t sentences;
     double seconds;         /* training time (without reading) */
     double words_per_second;/* retained words * iterations / seconds */
+    double cpu_seconds;     /* CPU time of the process during training (all threads) */
 } nn_w2v_report;
 
 /* Train on text (one sentence a line, words separated by spaces or tabs)
