@@ -2,11 +2,81 @@
 
 #include "core/error.h"
 #include "core/mem.h"
+#include "core/parallel.h"
 
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Work is split over rows (or columns) across threads once a step is
+ * large enough to pay for a round trip through the thread pool.  Every
+ * element is computed by the same arithmetic whatever the split, so
+ * results do not depend on the thread count. */
+#define PAR_MIN_FLOPS 100000.0
+
+typedef void (*range_fn)(void *ctx, int64_t r0, int64_t r1);
+typedef struct {
+    range_fn fn;
+    void *ctx;
+    int64_t n;
+    int tasks;
+} split;
+
+static void split_task(void *vs, int task, int worker)
+{
+    (void)worker;
+    split *s = vs;
+    int64_t r0 = s->n * task / s->tasks, r1 = s->n * (task + 1) / s->tasks;
+    if (r1 > r0)
+        s->fn(s->ctx, r0, r1);
+}
+
+static void for_ranges(int64_t n, double flops, range_fn fn, void *ctx)
+{
+    int tasks = nn_threads();
+    if (tasks > n)
+        tasks = (int)n;
+    if (tasks < 2 || flops < PAR_MIN_FLOPS) {
+        fn(ctx, 0, n);
+        return;
+    }
+    split s = {fn, ctx, n, tasks};
+    nn_parallel_for(tasks, split_task, &s);
+}
+
+/* One Householder step on the trailing block B (m x m, row stride n). */
+typedef struct {
+    double *B;
+    const double *v;
+    double *p;
+    double b;
+    int64_t m, n;
+} hh_step;
+
+static void matvec_rows(void *vc, int64_t r0, int64_t r1)
+{
+    hh_step *c = vc;
+    for (int64_t i = r0; i < r1; i++) {
+        const double *row = c->B + i * c->n;
+        double s = 0;
+        for (int64_t j = 0; j < c->m; j++)
+            s += row[j] * c->v[j];
+        c->p[i] = c->b * s;
+    }
+}
+
+static void rank2_rows(void *vc, int64_t r0, int64_t r1)
+{
+    hh_step *c = vc;
+    const double *v = c->v, *q = c->p;
+    for (int64_t i = r0; i < r1; i++) {
+        double *row = c->B + i * c->n;
+        double vi = v[i], qi = q[i];
+        for (int64_t j = 0; j < c->m; j++)
+            row[j] -= vi * q[j] + qi * v[j];
+    }
+}
 
 /* Reduce the symmetric matrix t (n x n, full storage, overwritten) to
  * tridiagonal form T = Q^T A Q with Householder reflections H_k applied on
@@ -36,26 +106,16 @@ static void tridiagonalize(int64_t n, double *t, double *d, double *e, double *b
         e[k] = alpha;
         /* Trailing block B (m x m) <- H B H, H = I - b v v^T:
          *   p = b B v, q = p - (b/2)(v.p) v, B <- B - v q^T - q v^T. */
-        double *B = t + (k + 1) * n + k + 1;
-        for (int64_t i = 0; i < m; i++) {
-            const double *row = B + i * n;
-            double s = 0;
-            for (int64_t j = 0; j < m; j++)
-                s += row[j] * v[j];
-            p[i] = b * s;
-        }
+        hh_step st = {t + (k + 1) * n + k + 1, v, p, b, m, n};
+        double flops = 2.0 * (double)m * (double)m;
+        for_ranges(m, flops, matvec_rows, &st);
         double vp = 0;
         for (int64_t i = 0; i < m; i++)
             vp += v[i] * p[i];
         double K = 0.5 * b * vp;
         for (int64_t i = 0; i < m; i++)
             p[i] -= K * v[i];
-        for (int64_t i = 0; i < m; i++) {
-            double *row = B + i * n;
-            double vi = v[i], qi = p[i];
-            for (int64_t j = 0; j < m; j++)
-                row[j] -= vi * p[j] + qi * v[j];
-        }
+        for_ranges(m, 2 * flops, rank2_rows, &st);
     }
     if (n >= 2) {
         d[n - 2] = t[(n - 2) * n + n - 2];
@@ -63,6 +123,28 @@ static void tridiagonalize(int64_t n, double *t, double *d, double *e, double *b
     }
     d[n - 1] = t[(n - 1) * n + n - 1];
     e[n - 1] = 0;
+}
+
+/* W <- W H_k on rows k+1..n-1 (columns k+1..n-1), see accumulate(). */
+typedef struct {
+    double *w;
+    const double *v;
+    double beta;
+    int64_t k, m, n;
+} acc_step;
+
+static void reflect_rows(void *vc, int64_t r0, int64_t r1)
+{
+    acc_step *c = vc;
+    for (int64_t r = c->k + 1 + r0; r < c->k + 1 + r1; r++) {
+        double *row = c->w + r * c->n + c->k + 1;
+        double s = 0;
+        for (int64_t j = 0; j < c->m; j++)
+            s += row[j] * c->v[j];
+        s *= c->beta;
+        for (int64_t j = 0; j < c->m; j++)
+            row[j] -= s * c->v[j];
+    }
 }
 
 /* W = Q^T = H_{n-3} ... H_0 built as I * H_{n-3} * ... * H_0: multiplying
@@ -76,35 +158,42 @@ static void accumulate(int64_t n, const double *t, const double *beta, double *w
     for (int64_t k = n - 3; k >= 0; k--) {
         if (beta[k] == 0)
             continue;
-        const double *v = t + k * n + k + 1;
         int64_t m = n - k - 1;
-        for (int64_t r = k + 1; r < n; r++) {
-            double *row = w + r * n + k + 1;
-            double s = 0;
-            for (int64_t j = 0; j < m; j++)
-                s += row[j] * v[j];
-            s *= beta[k];
-            for (int64_t j = 0; j < m; j++)
-                row[j] -= s * v[j];
-        }
+        acc_step st = {w, t + k * n + k + 1, beta[k], k, m, n};
+        for_ranges(m, 4.0 * (double)m * (double)m, reflect_rows, &st);
     }
 }
 
-/* Rows i and i+1 of w <- the plane rotation (c, s) (the transpose of the
- * column rotation the QL step applies to T's eigenvector matrix). */
-static void rotate_rows(int64_t n, double *wi, double *wi1, double c, double s)
+/* The plane rotations of one QL sweep, applied to the rows of w: rotation
+ * i (for i = first, first-1, ..., last) mixes rows i and i+1 with
+ * (c[i], s[i]); it is the transpose of the column rotation the QL step
+ * applies to T's eigenvector matrix.  Columns are independent, so the
+ * sweep is split over column ranges. */
+typedef struct {
+    double *w;
+    const double *c, *s;
+    int64_t first, last, n;
+} sweep;
+
+static void rotate_columns(void *vc, int64_t j0, int64_t j1)
 {
-    for (int64_t j = 0; j < n; j++) {
-        double a = wi[j], b = wi1[j];
-        wi1[j] = s * a + c * b;
-        wi[j] = c * a - s * b;
+    sweep *sw = vc;
+    for (int64_t i = sw->first; i >= sw->last; i--) {
+        double *wi = sw->w + i * sw->n, *wi1 = wi + sw->n;
+        double c = sw->c[i], s = sw->s[i];
+        for (int64_t j = j0; j < j1; j++) {
+            double a = wi[j], b = wi1[j];
+            wi1[j] = s * a + c * b;
+            wi[j] = c * a - s * b;
+        }
     }
 }
 
 /* Implicit QL with shifts on the tridiagonal (d, e); rotations are applied
  * to the rows of w (NULL: eigenvalues only).  Each eigenvalue d[l] is
- * split off once its off-diagonal neighbour is negligible. */
-static int tridiagonal_ql(int64_t n, double *d, double *e, double *w)
+ * split off once its off-diagonal neighbour is negligible.  rc, rs: n
+ * doubles of scratch for the rotations of a sweep. */
+static int tridiagonal_ql(int64_t n, double *d, double *e, double *w, double *rc, double *rs)
 {
     for (int64_t l = 0; l < n; l++) {
         int iter = 0;
@@ -143,8 +232,15 @@ static int tridiagonal_ql(int64_t n, double *d, double *e, double *w)
                 p = s * r;
                 d[i + 1] = g + p;
                 g = c * r - b;
-                if (w)
-                    rotate_rows(n, w + i * n, w + (i + 1) * n, c, s);
+                rc[i] = c;
+                rs[i] = s;
+            }
+            /* Rotations m-1 down to i+1 were made (all of them unless the
+             * sweep stopped early); they only touch w, so applying them
+             * after the sweep changes nothing. */
+            if (w && i + 1 <= m - 1) {
+                sweep sw = {w, rc, rs, m - 1, i + 1, n};
+                for_ranges(n, 6.0 * (double)(m - 1 - i) * (double)n, rotate_columns, &sw);
             }
             if (underflow)
                 continue;
@@ -182,7 +278,7 @@ int nn_eigen_sym(int64_t n, const double *a, double *w, double *v)
                 return nn_set_error("eigensolver: matrix has a non-finite entry");
     double *t = nn_alloc(nn, sizeof *t);
     double *q = v ? nn_alloc(nn, sizeof *q) : NULL;
-    double *work = nn_alloc((size_t)n * 4, sizeof *work);
+    double *work = nn_alloc((size_t)n * 6, sizeof *work);
     ranked *order = nn_alloc((size_t)n, sizeof *order);
     int rc = -1;
     if (!t || (v && !q) || !work || !order)
@@ -195,7 +291,7 @@ int nn_eigen_sym(int64_t n, const double *a, double *w, double *v)
     tridiagonalize(n, t, d, e, beta, p);
     if (q)
         accumulate(n, t, beta, q);
-    if (tridiagonal_ql(n, d, e, q) < 0)
+    if (tridiagonal_ql(n, d, e, q, work + 4 * n, work + 5 * n) < 0)
         goto done;
     for (int64_t i = 0; i < n; i++)
         order[i] = (ranked){d[i], i};

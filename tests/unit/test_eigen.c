@@ -2,11 +2,13 @@
  * matrices checked through A = V^T diag(w) V and V V^T = I. */
 #include "check.h"
 
+#include "core/parallel.h"
 #include "math/eigen.h"
 #include "math/rng.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void test_2x2(void)
 {
@@ -130,6 +132,33 @@ static void test_random(void)
     check_random(200, 200, 4);
 }
 
+/* The parallel steps split rows / columns only: bit-identical results
+ * for any thread count. */
+static void test_threads(void)
+{
+    int n = 300;
+    nn_rng r;
+    nn_rng_seed(&r, 11);
+    double *a = malloc(sizeof(double) * (size_t)(n * n));
+    double *w1 = malloc(sizeof(double) * (size_t)n), *w2 = malloc(sizeof(double) * (size_t)n);
+    double *v1 = malloc(sizeof(double) * (size_t)(n * n)), *v2 = malloc(sizeof(double) * (size_t)(n * n));
+    for (int i = 0; i < n; i++)
+        for (int j = i; j < n; j++)
+            a[i * n + j] = a[j * n + i] = nn_rng_normal(&r);
+    nn_set_threads(1);
+    CHECK(nn_eigen_sym(n, a, w1, v1) == 0);
+    nn_set_threads(3);
+    CHECK(nn_eigen_sym(n, a, w2, v2) == 0);
+    nn_set_threads(0);
+    CHECK(memcmp(w1, w2, sizeof(double) * (size_t)n) == 0);
+    CHECK(memcmp(v1, v2, sizeof(double) * (size_t)(n * n)) == 0);
+    free(a);
+    free(w1);
+    free(w2);
+    free(v1);
+    free(v2);
+}
+
 int main(void)
 {
     RUN(test_2x2);
@@ -137,5 +166,6 @@ int main(void)
     RUN(test_dense_3x3);
     RUN(test_trivial);
     RUN(test_random);
+    RUN(test_threads);
     return check_summary();
 }
