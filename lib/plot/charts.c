@@ -332,9 +332,12 @@ static void draw_axes(chart *c, const ticks *xt, const ticks *yt)
         snprintf(extra, sizeof extra, "transform=\"rotate(-90 %.1f %.1f)\"", x, y);
         nn_svg_text(s, x, y, "middle", FONT + 1, extra, o->ylabel);
     }
-    if (o->title)
-        nn_svg_text(s, (c->left + c->right) / 2, 14 + TITLE_FONT, "middle", TITLE_FONT, "font-weight=\"bold\"",
-                    o->title);
+    if (o->title) {
+        /* Over the plot area, or over the whole image when it is wider. */
+        double tw = text_width(o->title, TITLE_FONT) * 1.08; /* bold */
+        double x = tw > c->right - c->left ? o->width / 2.0 : (c->left + c->right) / 2;
+        nn_svg_text(s, x, 14 + TITLE_FONT, "middle", TITLE_FONT, "font-weight=\"bold\"", o->title);
+    }
     if (c->n_leg) {
         double x = c->right + 16, y = c->top + 8;
         /* As many entries as fit beside the plot, then "+N more". */
