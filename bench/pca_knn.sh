@@ -88,3 +88,19 @@ for d in 32 784; do
     printf 'QUALITY\tknn_k10_d%s_accuracy\t%s\t-\taccuracy\n' "$d" "$acc_ours"
   fi
 done
+
+# ---- the assignment's comparison: PCA(d) fitted on the training images,
+# kNN (k = 10) on the test images, d = 2, 8, 16, 32 (PCA_KNN_QUICK=1 skips)
+if [ "${PCA_KNN_QUICK:-0}" != 1 ]; then
+  [ $have_peer = 1 ] && peer pcaknn "$TMP/train.npy" "$TMP/train_labels.npy" "$TMP/test.npy" "$TMP/test_labels.npy" 10 2 8 16 32 > "$TMP/peer_acc.tsv"
+  for d in 2 8 16 32; do
+    "$BIN/pca" fit --threads "$T" -q -d $d -o "$TMP/p.safetensors" "$TMP/train.npy"
+    "$BIN/pca" transform -m "$TMP/p.safetensors" "$TMP/train.npy" -o "$TMP/ctr.npy"
+    "$BIN/pca" transform -m "$TMP/p.safetensors" "$TMP/test.npy" -o "$TMP/cte.npy"
+    "$BIN/knn" --threads "$T" -q --k 10 --train "$TMP/ctr.npy" --labels "$TMP/train_labels.npy" --test "$TMP/cte.npy" \
+      --test-labels "$TMP/test_labels.npy" -o "$TMP/pred.npy" 2> "$TMP/err"
+    acc_peer=-
+    [ $have_peer = 1 ] && acc_peer=$(awk -F'\t' -v d=$d '$1 == d { print $2 }' "$TMP/peer_acc.tsv")
+    printf 'QUALITY\tpca%s_knn_k10_accuracy\t%s\t%s\taccuracy\n' "$d" "$(field accuracy < "$TMP/err")" "$acc_peer"
+  done
+fi
