@@ -285,6 +285,10 @@ int nn_knn_search(const float *train, int64_t n_train, const float *query, int64
     int64_t qb = dim <= NARROW_DIM ? QB_NARROW : QB_WIDE, tb = dim <= NARROW_DIM ? TB_NARROW : TB_WIDE;
     if (tb > n_train)
         tb = n_train;
+    /* The heaps take qb x kc entries per worker: keep that bounded (about
+     * 50 MB) when k is very large. */
+    if (qb * kc > ((int64_t)1 << 22))
+        qb = ((int64_t)1 << 22) / kc > 8 ? ((int64_t)1 << 22) / kc : 8;
     int64_t tasks = (n_query + qb - 1) / qb;
     if (tasks > 0x7fffffff)
         return nn_set_error("too many queries");
