@@ -503,12 +503,18 @@ int nn_inflate_append(const uint8_t *in, size_t in_len, size_t size_hint, nn_inf
     s->cap = buf->data ? buf->cap : 0;
     s->have_fixed = 0;
     int rc = 0;
-    if (!s->out || s->cap - s->pos < size_hint) {
-        /* The hint is only a first guess; never let it alone exceed the
-         * limit (it may come from an untrusted trailer). */
-        size_t limit = nn_alloc_limit() / 2;
-        rc = grow(s, size_hint < limit ? size_hint : limit);
-    }
+    /* The hint is only a first guess and may come from an untrusted
+     * trailer: never reserve more than deflate can expand this input to
+     * (about 1032 : 1), nor more than 1 GiB or half the limit at once. */
+    size_t most = in_len < (SIZE_MAX - 4096) / 1032 ? in_len * 1032 + 4096 : SIZE_MAX;
+    if (most > ((size_t)1 << 30))
+        most = (size_t)1 << 30;
+    if (most > nn_alloc_limit() / 2)
+        most = nn_alloc_limit() / 2;
+    if (size_hint > most)
+        size_hint = most;
+    if (!s->out || s->cap - s->pos < size_hint)
+        rc = grow(s, size_hint);
     for (int final = 0; !rc && !final;) {
         uint32_t hdr;
         if (getbits(s, 3, &hdr)) {
