@@ -63,7 +63,8 @@ static void same_length(const char *a_path, size_t a, const char *b_path, size_t
         {"format", 0, NN_OPT_CHOICE, &format, "FORMAT",                                                      \
          "tsv, table, or auto (a table when writing to a terminal)", "auto|tsv|table"}
 
-static int cmd_classify(int argc, char **argv)
+/* classify and segment: the same counts, different figures. */
+static int classify_like(int argc, char **argv, int segment)
 {
     const char *true_path = NULL, *pred_path = NULL, *labels_text = NULL;
     int64_t ignore = 0;
@@ -79,11 +80,17 @@ static int cmd_classify(int argc, char **argv)
          NULL},
         COMMON_OPTIONS,
         {0}};
-    const nn_cli cli = {"metrics classify", "--true FILE --pred FILE [options]",
-                        "Accuracy; precision, recall, F1 and support per class; macro, micro and weighted\n"
-                        "averages (as scikit-learn, a class never predicted gets precision 0); confusion\n"
-                        "matrix as rows 'confusion<TAB>TRUE/PRED<TAB>count'.",
-                        opts, 0, 0};
+    const nn_cli classify_cli = {"metrics classify", "--true FILE --pred FILE [options]",
+                                 "Accuracy; precision, recall, F1 and support per class; macro, micro and weighted\n"
+                                 "averages (as scikit-learn, a class never predicted gets precision 0); confusion\n"
+                                 "matrix as rows 'confusion<TAB>TRUE/PRED<TAB>count'.",
+                                 opts, 0, 0};
+    const nn_cli segment_cli = {"metrics segment", "--true MASKS --pred MASKS [options]",
+                                "Segmentation masks (any shape; (..., C) float scores take the argmax): pixel\n"
+                                "accuracy, IoU per class, mean IoU (iou_macro, as scikit-learn's jaccard_score),\n"
+                                "iou_micro and frequency-weighted IoU (iou_weighted).  --ignore drops void pixels.",
+                                opts, 0, 0};
+    const nn_cli cli = segment ? segment_cli : classify_cli;
     char **args;
     nn_cli_parse(&cli, argc, argv, &args);
     need(true_path, "--true");
@@ -114,15 +121,15 @@ static int cmd_classify(int argc, char **argv)
         nn_die_lib(NULL);
     if (res.n == 0)
         nn_die(true_path, "every sample is ignored (--ignore %lld)", (long long)ignore);
-    if (res.n_never_predicted)
+    if (res.n_never_predicted && !segment)
         nn_warn(pred_path, "%d class(es) never predicted: their precision is ill-defined and set to 0",
                 res.n_never_predicted);
-    if (res.n_never_true)
+    if (res.n_never_true && !segment)
         nn_warn(true_path, "%d class(es) with no true sample: their recall is ill-defined and set to 0",
                 res.n_never_true);
     nn_report r;
     nn_report_init(&r);
-    if (nn_classify_report(&res, &r) < 0)
+    if ((segment ? nn_segment_report(&res, &r) : nn_classify_report(&res, &r)) < 0)
         nn_die_lib(NULL);
     write_report(&r);
     nn_report_free(&r);
@@ -130,6 +137,9 @@ static int cmd_classify(int argc, char **argv)
     free(yt), free(yp), free(labels), free(args);
     return 0;
 }
+
+static int cmd_classify(int argc, char **argv) { return classify_like(argc, argv, 0); }
+static int cmd_segment(int argc, char **argv) { return classify_like(argc, argv, 1); }
 
 static int cmd_cluster(int argc, char **argv)
 {
@@ -278,6 +288,7 @@ static const struct {
     const char *help;
 } commands[] = {
     {"classify", cmd_classify, "accuracy, precision/recall/F1 per class and averaged, confusion matrix"},
+    {"segment", cmd_segment, "pixel accuracy and IoU per class, mean IoU (segmentation masks)"},
     {"cluster", cmd_cluster, "normalized mutual information and adjusted Rand index"},
     {"recon", cmd_recon, "reconstruction error: MSE, MAE, binary cross-entropy"},
     {"embed", cmd_embed, "trustworthiness and k-NN accuracy of an embedding"},
@@ -297,7 +308,7 @@ int main(int argc, char **argv)
 {
     nn_set_program_name("metrics");
     if (argc < 2)
-        nn_usage("a command is required (classify, cluster, recon, embed)");
+        nn_usage("a command is required (classify, segment, cluster, recon, embed)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         top_help();
@@ -312,5 +323,5 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
     if (cmd[0] == '-')
         nn_usage("unknown option '%s' (a command comes first)", cmd);
-    nn_usage("unknown command '%s' (classify, cluster, recon, embed)", cmd);
+    nn_usage("unknown command '%s' (classify, segment, cluster, recon, embed)", cmd);
 }

@@ -285,11 +285,11 @@ int nn_labels_from_array(const nn_array *a, int64_t **out, size_t *n)
     *out = NULL;
     *n = 0;
     if (nn_dtype_is_float(a->dtype)) {
-        if (a->ndim != 2 || a->shape[1] < 2)
+        if (a->ndim < 2 || a->shape[a->ndim - 1] < 2)
             return nn_set_error("%s values are not class ids: give integer labels, or an (N, C) array of "
                                 "scores to take the argmax of",
                                 nn_dtype_name(a->dtype));
-        int64_t rows = a->shape[0], cols = a->shape[1];
+        int64_t cols = a->shape[a->ndim - 1], rows = (int64_t)(nn_array_count(a) / (size_t)cols);
         int64_t *y = nn_alloc((size_t)rows, sizeof *y);
         if (!y)
             return -1;

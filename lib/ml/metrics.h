@@ -54,9 +54,10 @@ int nn_report_write_table(const nn_report *r, FILE *fp);
 /* ---- labels --------------------------------------------------------- */
 
 /* Class ids from an array: integer arrays of any shape are flattened; a
- * float array of shape (N, C) with C >= 2 (scores, probabilities or
- * one-hot rows) gives the argmax of each row.  Other float arrays are an
- * error (a float label is not a class id).  *out is nn_alloc'd. */
+ * float array of shape (..., C) with at least 2 dimensions and C >= 2
+ * (scores, probabilities or one-hot rows; per pixel for segmentation)
+ * gives the argmax over the last axis.  Other float arrays are an error
+ * (a float label is not a class id).  *out is nn_alloc'd. */
 int nn_labels_from_array(const nn_array *a, int64_t **out, size_t *n);
 /* "0,1,2" into a nn_alloc'd list; an error for anything but integers. */
 int nn_labels_parse(const char *text, int64_t **out, size_t *n);
@@ -82,7 +83,9 @@ typedef struct {
     int64_t *confusion;    /* [k][k]: row = true label, column = predicted;
                               NULL when k > NN_CONFUSION_MAX_CLASSES */
     double *precision, *recall, *f1;   /* [k] */
+    double *iou;                       /* [k] tp / (tp + fp + fn): Jaccard */
     double avg_precision[NN_AVG_COUNT], avg_recall[NN_AVG_COUNT], avg_f1[NN_AVG_COUNT];
+    double avg_iou[NN_AVG_COUNT];      /* macro = mean IoU (sklearn jaccard_score) */
     int64_t n;             /* samples counted (after --ignore) */
     int64_t correct;
     double accuracy;       /* correct / n (0 when n == 0) */
@@ -96,6 +99,13 @@ void nn_classify_free(nn_classify_result *res);
 /* accuracy, samples; precision/recall/f1/support per class; *_macro,
  * *_micro, *_weighted; confusion "t/p" cells. */
 int nn_classify_report(const nn_classify_result *res, nn_report *r);
+
+/* ---- segment (a classification of pixels) ---------------------------
+ * Same counts as classify; reports pixel accuracy, IoU per class and its
+ * macro (mean IoU), micro and weighted (frequency-weighted IoU) averages,
+ * as sklearn's jaccard_score with zero_division=0 (a class absent from
+ * both masks counts 0 in the mean when listed with --labels). */
+int nn_segment_report(const nn_classify_result *res, nn_report *r);
 
 /* ---- cluster -------------------------------------------------------- */
 

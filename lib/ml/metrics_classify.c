@@ -64,7 +64,7 @@ static int seen_labels(const int64_t *t, const int64_t *p, size_t n, const nn_cl
 void nn_classify_free(nn_classify_result *res)
 {
     free(res->labels), free(res->tp), free(res->pred_sum), free(res->true_sum), free(res->confusion);
-    free(res->precision), free(res->recall), free(res->f1);
+    free(res->precision), free(res->recall), free(res->f1), free(res->iou);
     memset(res, 0, sizeof *res);
 }
 
@@ -99,7 +99,8 @@ int nn_classify(const int64_t *t, const int64_t *p, size_t n, const nn_classify_
     res->precision = nn_calloc(k + 1, sizeof(double));
     res->recall = nn_calloc(k + 1, sizeof(double));
     res->f1 = nn_calloc(k + 1, sizeof(double));
-    if (!slots || !res->tp || !res->pred_sum || !res->true_sum || (with_confusion && !res->confusion) || !res->precision ||
+    res->iou = nn_calloc(k + 1, sizeof(double));
+    if (!res->iou || !slots || !res->tp || !res->pred_sum || !res->true_sum || (with_confusion && !res->confusion) || !res->precision ||
         !res->recall || !res->f1) {
         free(slots);
         nn_classify_free(res);
@@ -136,11 +137,14 @@ int nn_classify(const int64_t *t, const int64_t *p, size_t n, const nn_classify_
     res->accuracy = divide((double)res->correct, (double)res->n);
 
     int64_t tp_all = 0, pred_all = 0, true_all = 0;
-    double sum_p = 0, sum_r = 0, sum_f = 0, w_p = 0, w_r = 0, w_f = 0;
+    double sum_p = 0, sum_r = 0, sum_f = 0, w_p = 0, w_r = 0, w_f = 0, sum_j = 0, w_j = 0;
     for (size_t i = 0; i < k; i++) {
         res->precision[i] = divide((double)res->tp[i], (double)res->pred_sum[i]);
         res->recall[i] = divide((double)res->tp[i], (double)res->true_sum[i]);
         res->f1[i] = f1_of(res->precision[i], res->recall[i]);
+        res->iou[i] = divide((double)res->tp[i], (double)(res->pred_sum[i] + res->true_sum[i] - res->tp[i]));
+        sum_j += res->iou[i];
+        w_j += (double)res->true_sum[i] * res->iou[i];
         res->n_never_predicted += res->pred_sum[i] == 0;
         res->n_never_true += res->true_sum[i] == 0;
         tp_all += res->tp[i], pred_all += res->pred_sum[i], true_all += res->true_sum[i];
@@ -157,15 +161,19 @@ int nn_classify(const int64_t *t, const int64_t *p, size_t n, const nn_classify_
     res->avg_f1[NN_AVG_MICRO] = f1_of(mp, mr);
     /* No true samples of any listed class: every weighted figure is 0
      * (sklearn's zero_division for that case). */
+    res->avg_iou[NN_AVG_MACRO] = sum_j / (double)k;
+    res->avg_iou[NN_AVG_MICRO] = divide((double)tp_all, (double)(pred_all + true_all - tp_all));
+    res->avg_iou[NN_AVG_WEIGHTED] = divide(w_j, (double)true_all);
     res->avg_precision[NN_AVG_WEIGHTED] = divide(w_p, (double)true_all);
     res->avg_recall[NN_AVG_WEIGHTED] = divide(w_r, (double)true_all);
     res->avg_f1[NN_AVG_WEIGHTED] = divide(w_f, (double)true_all);
     return 0;
 }
 
+static const char *avg_names[NN_AVG_COUNT] = {"macro", "micro", "weighted"};
+
 int nn_classify_report(const nn_classify_result *res, nn_report *r)
 {
-    static const char *avg_names[NN_AVG_COUNT] = {"macro", "micro", "weighted"};
     int rc = 0;
     rc |= nn_report_add(r, "accuracy", NULL, res->accuracy);
     rc |= nn_report_add(r, "samples", NULL, (double)res->n);
@@ -195,5 +203,22 @@ int nn_classify_report(const nn_classify_result *res, nn_report *r)
             snprintf(cell, sizeof cell, "%lld/%lld", (long long)res->labels[i], (long long)res->labels[j]);
             rc |= nn_report_add(r, "confusion", cell, (double)res->confusion[i * res->k + j]);
         }
+    return rc ? -1 : 0;
+}
+
+int nn_segment_report(const nn_classify_result *res, nn_report *r)
+{
+    int rc = 0;
+    rc |= nn_report_add(r, "pixel_accuracy", NULL, res->accuracy);
+    rc |= nn_report_add(r, "pixels", NULL, (double)res->n);
+    for (size_t i = 0; i < res->k && rc == 0; i++) {
+        rc |= nn_report_add_label(r, "iou", res->labels[i], res->iou[i]);
+        rc |= nn_report_add_label(r, "support", res->labels[i], (double)res->true_sum[i]);
+    }
+    for (int a = 0; a < NN_AVG_COUNT && rc == 0; a++) {
+        char name[32];
+        snprintf(name, sizeof name, "iou_%s", avg_names[a]);
+        rc |= nn_report_add(r, name, NULL, res->avg_iou[a]);
+    }
     return rc ? -1 : 0;
 }

@@ -120,6 +120,34 @@ assert abs(got["accuracy", "-"] - accuracy_score(t, p)) < 1e-9'
   [[ "$output" == *"macro avg"* && "$output" == *"weighted avg"* && "$output" == *"confusion (rows: true"* ]]
 }
 
+@test "metrics segment: IoU per class and mean IoU agree with scikit-learn's jaccard_score" {
+  need_sklearn
+  py '
+rng = np.random.default_rng(7)
+t = rng.integers(0, 5, (4, 12, 16)).astype(np.uint8)
+p = np.where(rng.random(t.shape) < 0.7, t, rng.integers(0, 5, t.shape)).astype(np.int32)
+s = rng.random(t.shape + (5,)).astype(np.float32); s[..., 0] += (p == 0) * 2; s[..., 1:] += np.eye(5, dtype=np.float32)[p][..., 1:] * 2
+np.save(T + "/t.npy", t); np.save(T + "/p.npy", p); np.save(T + "/s.npy", s)'
+  "$M" segment --true "$T/t.npy" --pred "$T/p.npy" --ignore 4 > "$T/a.tsv"
+  "$M" segment --true "$T/t.npy" --pred "$T/s.npy" --ignore 4 > "$T/b.tsv"
+  cmp "$T/a.tsv" "$T/b.tsv"
+  py '
+import warnings; warnings.simplefilter("ignore")
+from sklearn.metrics import jaccard_score, accuracy_score
+t = np.load(T + "/t.npy").ravel(); p = np.load(T + "/p.npy").ravel()
+keep = t != 4; t, p = t[keep], p[keep]
+labels = sorted(set(t) | set(p) - {4})
+got = {}
+for line in open(T + "/a.tsv"):
+    m, c, v = line.rstrip("\n").split("\t"); got[m, c] = float(v)
+J = jaccard_score(t, p, labels=labels, average=None)
+for i, l in enumerate(labels):
+    assert abs(got["iou", str(l)] - J[i]) < 1e-9
+for a in ("macro", "micro", "weighted"):
+    assert abs(got["iou_" + a, "-"] - jaccard_score(t, p, labels=labels, average=a)) < 1e-9, a
+assert abs(got["pixel_accuracy", "-"] - accuracy_score(t, p)) < 1e-9'
+}
+
 @test "metrics cluster: NMI and ARI, degenerate cases (recorded from scikit-learn)" {
   need_numpy
   py '

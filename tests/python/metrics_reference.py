@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import sklearn
 from sklearn.manifold import trustworthiness
-from sklearn.metrics import (accuracy_score, adjusted_rand_score, normalized_mutual_info_score,
+from sklearn.metrics import (accuracy_score, adjusted_rand_score, jaccard_score, normalized_mutual_info_score,
                              precision_recall_fscore_support)
 
 warnings.simplefilter("ignore")
@@ -27,6 +27,9 @@ p = [0, 1, 1, 1, 2, 0, 2, 2, 1, 0]
 print("accuracy", accuracy_score(t, p))
 prf("all", t, p)
 prf("no0", t, p, labels=[1, 2, 3])
+print("jaccard", jaccard_score(t, p, average=None).tolist(),
+      [jaccard_score(t, p, average=a) for a in ("macro", "micro", "weighted")],
+      "labels=[1,2,3] macro", jaccard_score(t, p, labels=[1, 2, 3], average="macro"))
 # A class (4) predicted but never true.
 t2 = [0, 1, 1, 0]
 p2 = [4, 1, 0, 0]

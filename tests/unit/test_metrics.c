@@ -37,6 +37,13 @@ static void test_classify_all_labels(void)
     CHECK_NEAR(r.avg_precision[NN_AVG_WEIGHTED], 0.5, TOL);
     CHECK_NEAR(r.avg_recall[NN_AVG_WEIGHTED], 0.6, TOL);
     CHECK_NEAR(r.avg_f1[NN_AVG_WEIGHTED], 0.533333333333, 1e-11);
+    /* sklearn jaccard_score: per class [0.5, 0.5, 0.5, 0], macro 0.375,
+     * micro 3/7, weighted 0.4 */
+    CHECK_NEAR(r.iou[0], 0.5, TOL);
+    CHECK_NEAR(r.iou[3], 0.0, TOL);
+    CHECK_NEAR(r.avg_iou[NN_AVG_MACRO], 0.375, TOL);
+    CHECK_NEAR(r.avg_iou[NN_AVG_MICRO], 3.0 / 7, TOL);
+    CHECK_NEAR(r.avg_iou[NN_AVG_WEIGHTED], 0.4, TOL);
     /* confusion row 2 (true 2): predicted 0 once, 2 twice */
     CHECK(r.confusion[2 * 4 + 0] == 1 && r.confusion[2 * 4 + 2] == 2 && r.confusion[3 * 4 + 1] == 1);
     nn_classify_free(&r);
@@ -61,6 +68,7 @@ static void test_classify_without_label(void)
     CHECK_NEAR(r.avg_recall[NN_AVG_WEIGHTED], 0.571428571429, 1e-11);
     CHECK_NEAR(r.avg_f1[NN_AVG_WEIGHTED], 0.47619047619, 1e-11);
     CHECK_NEAR(r.accuracy, 0.6, TOL); /* accuracy ignores labels= (as sklearn) */
+    CHECK_NEAR(r.avg_iou[NN_AVG_MACRO], 1.0 / 3, 1e-12); /* jaccard_score(labels=[1, 2, 3]) */
     nn_classify_free(&r);
 }
 
@@ -154,6 +162,11 @@ static void test_labels(void)
     float s[] = {0.1f, 0.9f, 0.8f, 0.2f, 0.5f, 0.5f};
     memcpy(a.data, s, sizeof s);
     CHECK(nn_labels_from_array(&a, &v, &n) == 0 && n == 3 && v[0] == 1 && v[1] == 0 && v[2] == 0);
+    free(v);
+    int64_t pix[4] = {1, 1, 3, 2}; /* (N, H, W, C) scores: argmax per pixel */
+    memcpy(a.shape, pix, sizeof pix);
+    a.ndim = 4;
+    CHECK(nn_labels_from_array(&a, &v, &n) == 0 && n == 3 && v[0] == 1 && v[1] == 0);
     free(v);
     a.ndim = 1; /* float class ids are refused */
     a.shape[0] = 6;
