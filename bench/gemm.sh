@@ -12,11 +12,15 @@
 # in the caller's environment.
 #
 #   GEMM_THREADS="1 2"  GEMM_REPEAT=5  GEMM_QUICK=1 (skips the layer shapes)
+#   GEMM_CLOCK=cpu: one-thread lines (both sides) timed with the process CPU
+#   clock, which time-slicing by other processes does not inflate; lines
+#   with more threads always use the wall clock.
 bin=${NNPIPE_BIN:-bin}
 py=${PYTHON:-/usr/bin/python3}
 here=$(dirname "$0")
 peer_py="$here/gemm_peer.py"
 repeat=${GEMM_REPEAT:-5}
+clock=${GEMM_CLOCK:-wall}
 threads_list=${GEMM_THREADS:-"1 2"}
 
 if [ ! -x "$bin/bench-gemm" ]; then
@@ -24,7 +28,7 @@ if [ ! -x "$bin/bench-gemm" ]; then
   exit 1
 fi
 
-echo "# gemm: started $(date -u '+%Y-%m-%d %H:%M:%S UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+echo "# gemm: started $(date -u '+%Y-%m-%d %H:%M:%S UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null), one-thread clock: $clock"
 peer=1
 if ! "$py" -c 'import numpy' >/dev/null 2>&1; then
   peer=0
@@ -40,17 +44,18 @@ else
   esac
 fi
 
+cpu_flag() { [ "$clock" = cpu ] && [ "$1" = 1 ] && echo --cpu-time; }
 # ours SHAPE FLAGS THREADS [--naive]
 ours() {
-  "$bin/bench-gemm" --shape "$1" $2 --threads "$3" --repeat "$repeat" $4 2>/dev/null | cut -f8
+  "$bin/bench-gemm" --shape "$1" $2 --threads "$3" --repeat "$repeat" $(cpu_flag "$3") $4 2>/dev/null | cut -f8
 }
 # peer SPEC THREADS unset|set
 peer() {
   [ "$peer" = 1 ] || { echo -; return; }
   if [ "$3" = unset ]; then
-    r=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$2" "$py" "$peer_py" --repeat "$repeat" "$1" | cut -f2)
+    r=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$2" "$py" "$peer_py" --repeat "$repeat" $(cpu_flag "$2") "$1" | cut -f2)
   else
-    r=$(OPENBLAS_NUM_THREADS="$2" "$py" "$peer_py" --repeat "$repeat" "$1" | cut -f2)
+    r=$(OPENBLAS_NUM_THREADS="$2" "$py" "$peer_py" --repeat "$repeat" $(cpu_flag "$2") "$1" | cut -f2)
   fi
   echo "${r:--}"
 }
