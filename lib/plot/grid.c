@@ -113,7 +113,8 @@ static void value_range(const nn_array *a, const nn_grid_opts *o, double *lo, do
         *lo = 0, *hi = 255;
         return;
     }
-    if (!isnan(o->vmin) && !isnan(o->vmax)) {
+    int integer = !nn_dtype_is_float(a->dtype);
+    if (!integer && !isnan(o->vmin) && !isnan(o->vmax)) {
         *lo = o->vmin, *hi = o->vmax;
         return;
     }
@@ -125,7 +126,11 @@ static void value_range(const nn_array *a, const nn_grid_opts *o, double *lo, do
             a1 = v > a1 ? v : a1;
         }
     }
-    if (!(a0 < a1)) { /* constant or empty: show mid-gray-free black */
+    if (integer && a0 >= 0 && a1 <= 255) { /* pixels widened to int32/int64 */
+        *lo = 0, *hi = 255;
+        return;
+    }
+    if (!(a0 < a1)) { /* constant or empty: the low end of the map */
         a0 = isfinite(a0) ? a0 : 0;
         a1 = a0 + 1;
     }

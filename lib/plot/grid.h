@@ -16,7 +16,9 @@ typedef struct {
     int pad;               /* output pixels between images and around */
     nn_cmap cmap;          /* for single-channel images */
     double vmin, vmax;     /* float values mapped to [0, 1]; both NAN: each
-                              input's own min..max.  uint8 is always /255. */
+                              input's own min..max.  uint8 is always /255,
+                              other integers too when in 0..255, else
+                              their own min..max. */
     const char *const *col_labels; /* text under each column (NULL: none) */
     int n_col_labels;
     const char *const *row_labels; /* text left of each grid row */
