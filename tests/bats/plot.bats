@@ -189,3 +189,33 @@ np.save(T + "/i28.npy", np.zeros((3, 28, 28), np.uint8)); np.save(T + "/i14.npy"
   # no temporary output left behind either
   [ -z "$(ls -A "$T" | grep -v '\.npy$\|\.tsv$\|^separate-stderr-')" ]
 }
+
+@test "plot grid: int32 pixels look like uint8 pixels" {
+  need_numpy
+  py '
+a = (np.arange(2 * 6 * 6) * 7 % 256).reshape(2, 6, 6)
+np.save(T + "/u8.npy", a.astype(np.uint8)); np.save(T + "/i32.npy", a.astype(np.int32))'
+  "$P" grid -o "$T/u8.png" "$T/u8.npy"
+  "$P" grid -o "$T/i32.png" "$T/i32.npy"
+  cmp "$T/u8.png" "$T/i32.png"
+}
+
+@test "plot: an SVG renders in headless Chromium (when installed)" {
+  command -v chromium >/dev/null 2>&1 || skip "chromium is missing (apt-get install chromium)"
+  need_numpy
+  "$PYTHON" -c 'import PIL' 2>/dev/null || skip "PIL is missing"
+  printf 'class\tcount\n0\t50\n1\t80\n2\t65\n' > "$T/c.tsv"
+  "$P" bar --colors --title "classes" -o "$T/b.svg" "$T/c.tsv"
+  mkdir -p "$T/profile"
+  timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-component-update --disable-sync --no-first-run --hide-scrollbars \
+    --user-data-dir="$T/profile" --screenshot="$T/b.png" --window-size=720,480 "file://$T/b.svg" >/dev/null 2>&1 || true
+  [ -s "$T/b.png" ] || skip "chromium did not produce a screenshot here"
+  py '
+from PIL import Image
+im = Image.open(T + "/b.png").convert("RGB")
+colours = set(im.getdata())
+# the three bar colours of the palette are on screen
+for c in ((0x1f, 0x77, 0xb4), (0xff, 0x7f, 0x0e), (0x2c, 0xa0, 0x2c)):
+    assert c in colours, c'
+}
