@@ -110,9 +110,11 @@ static int check_fits(double v, nn_dtype t, size_t i)
         return 0;
     if (isnan(v) || v != floor(v))
         return nn_set_error("element %zu (%g) is not a whole number, cannot convert to %s", i, v, nn_dtype_name(t));
+    /* Exclusive upper bounds: 2^63 is exactly representable as a double
+     * but not as an int64, so "v > INT64_MAX" would let it through. */
     double lo = t == NN_U8 ? 0 : t == NN_I32 ? -2147483648.0 : -9223372036854775808.0;
-    double hi = t == NN_U8 ? 255 : t == NN_I32 ? 2147483647.0 : 9223372036854775807.0;
-    if (v < lo || v > hi)
+    double hi = t == NN_U8 ? 256.0 : t == NN_I32 ? 2147483648.0 : 9223372036854775808.0;
+    if (v < lo || v >= hi)
         return nn_set_error("element %zu (%g) is out of range for %s", i, v, nn_dtype_name(t));
     return 0;
 }
