@@ -209,7 +209,7 @@ static double label_width(const char *label)
 }
 
 /* Margins from the texts, then the plot area. */
-static void layout(chart *c, ticks *xt, ticks *yt)
+static void layout(chart *c, const ticks *yt)
 {
     const nn_chart_opts *o = c->o;
     double ylab = 0;
@@ -249,7 +249,6 @@ static void layout(chart *c, ticks *xt, ticks *yt)
             }
         }
     }
-    (void)xt;
     c->bottom = o->height - 10 - bottom_text - (o->xlabel ? FONT + 12 : 0);
     if (c->right - c->left < 40)
         c->right = c->left + 40;
@@ -427,7 +426,7 @@ static void begin(chart *c, nn_svg *out, ticks *xt, ticks *yt)
     c->s = out;
     /* Tick count from the room available. */
     make_ticks(yt, c->y0, c->y1, c->ylog, 6);
-    layout(c, xt, yt);
+    layout(c, yt);
     if (!c->categorical)
         make_ticks(xt, c->x0, c->x1, c->xlog, (int)((c->right - c->left) / 100) + 1);
     else
@@ -578,8 +577,6 @@ int nn_plot_hist(const double *v, int64_t n, int bins, const nn_chart_opts *o, n
     c.x0 = lo - (hi - lo) * 0.02, c.x1 = hi + (hi - lo) * 0.02;
     c.y0 = 0, c.y1 = top > 0 ? top * 1.06 : 1;
     apply_limits(o, &c.x0, &c.x1, &c.y0, &c.y1);
-    if (!isnan(o->xmin))
-        c.x0 = o->xmin;
     if (check_range(c.y0, c.y1, "y") < 0) {
         free(count);
         return -1;
