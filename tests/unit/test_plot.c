@@ -177,6 +177,14 @@ static void test_hist_bar_lines(void)
     CHECK(nn_plot_bar(names, counts, 3, 1, &o, &s) == 0);
     CHECK(strstr(s.buf, ">887,908</text>") != NULL && strstr(s.buf, ">B-geo</text>") != NULL);
     nn_svg_free(&s);
+    /* A long UTF-8 name is cut after 24 characters, on a character boundary. */
+    const char *long_names[] = {"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                                "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                                "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"};
+    double one[] = {1};
+    CHECK(nn_plot_bar(long_names, one, 1, 0, &o, &s) == 0);
+    CHECK(strstr(s.buf, "\xc3\xa9\xe2\x80\xa6</text>") != NULL);
+    nn_svg_free(&s);
 
     double x[] = {1, 2, 3, 4}, y0[] = {1, 0.5, 0.25, 0.2}, y1[] = {1.1, 0.7, NAN, 0.5};
     const double *ys[] = {y0, y1};
