@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "core/parallel.h"
+#include "math/rng.h"
 
 #include <float.h>
 #include <math.h>
@@ -232,8 +233,10 @@ static int tridiagonal_ql(int64_t n, double *d, double *e, double *w, double *rc
                 p = s * r;
                 d[i + 1] = g + p;
                 g = c * r - b;
-                rc[i] = c;
-                rs[i] = s;
+                if (w) {
+                    rc[i] = c;
+                    rs[i] = s;
+                }
             }
             /* Rotations m-1 down to i+1 were made (all of them unless the
              * sweep stopped early); they only touch w, so applying them
@@ -322,4 +325,239 @@ void nn_eigen_fix_signs(int64_t rows, int64_t n, double *v)
             for (int64_t j = 0; j < n; j++)
                 row[j] = -row[j];
     }
+}
+
+/* ---- the k largest eigenpairs: inverse iteration ------------------------
+ * After the tridiagonal reduction and the QL eigenvalues (no vectors, O(n^2)),
+ * each wanted eigenvector of T comes from inverse iteration on T - lambda I
+ * (a banded LU with partial pivoting, O(n) per solve), re-orthogonalized
+ * against the earlier vectors of its cluster of close eigenvalues (as
+ * LAPACK's dstein does), then mapped back through the Householder
+ * reflections (O(n^2) each).  Total O(n^3) for the reduction only, instead
+ * of also accumulating Q and rotating n vectors. */
+
+/* LU of the tridiagonal T - sigma I with row interchanges: U has the
+ * diagonal dd, superdiagonals du and du2; dl the multipliers; piv the
+ * interchanges.  Zero pivots become `tiny` (the matrix is singular to
+ * working precision exactly when sigma is an eigenvalue). */
+typedef struct {
+    double *dd, *du, *du2, *dl;
+    unsigned char *piv;
+} band_lu;
+
+static void lu_factor(int64_t n, const double *d, const double *e, double sigma, double tiny, band_lu *f)
+{
+    for (int64_t i = 0; i < n; i++) {
+        f->dd[i] = d[i] - sigma;
+        f->du[i] = i + 1 < n ? e[i] : 0;
+        f->du2[i] = 0;
+    }
+    for (int64_t i = 0; i + 1 < n; i++) {
+        double sub = e[i];
+        if (fabs(f->dd[i]) >= fabs(sub)) {
+            f->piv[i] = 0;
+            if (f->dd[i] == 0)
+                f->dd[i] = tiny;
+            double l = sub / f->dd[i];
+            f->dl[i] = l;
+            f->dd[i + 1] -= l * f->du[i];
+        } else { /* swap rows i and i+1, then eliminate */
+            f->piv[i] = 1;
+            double l = f->dd[i] / sub, next = f->dd[i + 1];
+            f->dl[i] = l;
+            f->dd[i] = sub;
+            f->dd[i + 1] = f->du[i] - l * next;
+            if (i + 2 < n) {
+                f->du2[i] = f->du[i + 1];
+                f->du[i + 1] = -l * f->du2[i];
+            }
+            f->du[i] = next;
+        }
+    }
+    if (f->dd[n - 1] == 0)
+        f->dd[n - 1] = tiny;
+}
+
+static void lu_solve(int64_t n, const band_lu *f, double *x)
+{
+    for (int64_t i = 0; i + 1 < n; i++) {
+        if (f->piv[i]) {
+            double t = x[i];
+            x[i] = x[i + 1];
+            x[i + 1] = t;
+        }
+        x[i + 1] -= f->dl[i] * x[i];
+    }
+    for (int64_t i = n - 1; i >= 0; i--) {
+        double s = x[i];
+        if (i + 1 < n)
+            s -= f->du[i] * x[i + 1];
+        if (i + 2 < n)
+            s -= f->du2[i] * x[i + 2];
+        x[i] = s / f->dd[i];
+    }
+}
+
+static double norm2(int64_t n, const double *x)
+{
+    double s = 0;
+    for (int64_t i = 0; i < n; i++)
+        s += x[i] * x[i];
+    return sqrt(s);
+}
+
+/* Eigenvectors s_0..s_{k-1} (rows of sv, n each) of T for the eigenvalues
+ * lam[0..k-1] (descending).  0, or -1 if a vector did not pass the
+ * residual check (the caller then falls back to the full method). */
+static int inverse_iteration(int64_t n, const double *d, const double *e, const double *lam, int64_t k, double *sv,
+                             double *work, unsigned char *piv)
+{
+    double tnorm = 0; /* max row sum of |T| */
+    for (int64_t i = 0; i < n; i++) {
+        double r = fabs(d[i]) + (i > 0 ? fabs(e[i - 1]) : 0) + (i + 1 < n ? fabs(e[i]) : 0);
+        tnorm = r > tnorm ? r : tnorm;
+    }
+    if (tnorm == 0)
+        tnorm = 1;
+    double tiny = DBL_EPSILON * tnorm, ortol = 1e-3 * tnorm;
+    band_lu f = {work, work + n, work + 2 * n, work + 3 * n, piv};
+    double *r = work + 4 * n;
+    int64_t cluster = 0; /* first vector of the current cluster */
+    for (int64_t j = 0; j < k; j++) {
+        if (j > 0 && lam[j - 1] - lam[j] > ortol)
+            cluster = j;
+        /* Equal eigenvalues: nudge the shift so the factorizations differ. */
+        double sigma = lam[j];
+        if (j > cluster && lam[j - 1] - lam[j] < 10 * DBL_EPSILON * tnorm)
+            sigma = lam[j] - 10 * DBL_EPSILON * tnorm * (double)(j - cluster);
+        lu_factor(n, d, e, sigma, tiny, &f);
+        double *x = sv + j * n;
+        nn_rng rng;
+        nn_rng_seed(&rng, (uint64_t)j + 1);
+        for (int64_t i = 0; i < n; i++)
+            x[i] = nn_rng_uniform(&rng) * 2 - 1;
+        for (int it = 0; it < 6; it++) {
+            double xn = norm2(n, x);
+            for (int64_t i = 0; i < n; i++)
+                x[i] /= xn;
+            lu_solve(n, &f, x);
+            for (int64_t c = cluster; c < j; c++) { /* Gram-Schmidt within the cluster */
+                const double *y = sv + c * n;
+                double dot = 0;
+                for (int64_t i = 0; i < n; i++)
+                    dot += x[i] * y[i];
+                for (int64_t i = 0; i < n; i++)
+                    x[i] -= dot * y[i];
+            }
+            /* Growth of 1/(eps |T|)-ish means the shift was an eigenvalue
+             * to working precision; two more rounds settle the vector. */
+            if (it >= 2 && norm2(n, x) * tiny > 1e-3)
+                break;
+        }
+        double xn = norm2(n, x);
+        if (!(xn > 0) || !isfinite(xn))
+            return -1;
+        for (int64_t i = 0; i < n; i++)
+            x[i] /= xn;
+        /* Residual |T x - lambda x|. */
+        for (int64_t i = 0; i < n; i++) {
+            double v = (d[i] - lam[j]) * x[i];
+            if (i > 0)
+                v += e[i - 1] * x[i - 1];
+            if (i + 1 < n)
+                v += e[i] * x[i + 1];
+            r[i] = v;
+        }
+        if (norm2(n, r) > 1e-9 * tnorm)
+            return -1;
+    }
+    return 0;
+}
+
+/* All eigenpairs, then the first k vectors. */
+static int top_full(int64_t n, size_t nn, const double *a, int64_t k, double *w, double *v)
+{
+    double *all = nn_alloc(nn, sizeof *all);
+    if (!all || nn_eigen_sym(n, a, w, all) < 0) {
+        free(all);
+        return -1;
+    }
+    memcpy(v, all, (size_t)(k * n) * sizeof *v);
+    free(all);
+    return 0;
+}
+
+int nn_eigen_sym_top(int64_t n, const double *a, int64_t k, double *w, double *v)
+{
+    if (n < 1)
+        return nn_set_error("eigensolver: empty matrix");
+    if (k < 0 || k > n)
+        return nn_set_error("eigensolver: %lld eigenvectors of a %lld x %lld matrix", (long long)k, (long long)n,
+                            (long long)n);
+    size_t nn;
+    if (nn_mul_size((size_t)n, (size_t)n, &nn) < 0)
+        return -1;
+    /* Many vectors: accumulating Q and rotating all of them is as cheap. */
+    if (4 * k > n || n < 16)
+        return top_full(n, nn, a, k, w, v);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = i; j < n; j++)
+            if (!isfinite(a[i * n + j]))
+                return nn_set_error("eigensolver: matrix has a non-finite entry");
+    double *t = nn_alloc(nn, sizeof *t);
+    double *work = nn_alloc((size_t)n * 11, sizeof *work);
+    unsigned char *piv = nn_alloc((size_t)n, 1);
+    int rc = -1;
+    if (!t || !work || !piv)
+        goto done;
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = i; j < n; j++)
+            t[i * n + j] = t[j * n + i] = a[i * n + j];
+    double *d = work, *e = work + n, *beta = work + 2 * n, *p = work + 3 * n;
+    double *dq = work + 4 * n, *eq = work + 5 * n;
+    tridiagonalize(n, t, d, e, beta, p);
+    memcpy(dq, d, (size_t)n * sizeof *d);
+    memcpy(eq, e, (size_t)n * sizeof *e);
+    if (tridiagonal_ql(n, dq, eq, NULL, NULL, NULL) < 0)
+        goto done;
+    for (int64_t i = 0; i < n; i++)
+        w[i] = dq[i];
+    /* Descending (ties are equal values: order irrelevant). */
+    for (int64_t i = 1; i < n; i++) {
+        double x = w[i];
+        int64_t j = i;
+        for (; j > 0 && w[j - 1] < x; j--)
+            w[j] = w[j - 1];
+        w[j] = x;
+    }
+    if (inverse_iteration(n, d, e, w, k, v, work + 6 * n, piv) < 0) {
+        /* Did not converge cleanly: the full method. */
+        free(t);
+        free(work);
+        free(piv);
+        return top_full(n, nn, a, k, w, v);
+    }
+    /* x = Q s = H_0 (H_1 (... H_{n-3} s)). */
+    for (int64_t r = 0; r < k; r++) {
+        double *x = v + r * n;
+        for (int64_t kk = n - 3; kk >= 0; kk--) {
+            if (beta[kk] == 0)
+                continue;
+            const double *hv = t + kk * n + kk + 1;
+            double *xs = x + kk + 1;
+            int64_t m = n - kk - 1;
+            double s = 0;
+            for (int64_t j = 0; j < m; j++)
+                s += hv[j] * xs[j];
+            s *= beta[kk];
+            for (int64_t j = 0; j < m; j++)
+                xs[j] -= s * hv[j];
+        }
+    }
+    rc = 0;
+done:
+    free(t);
+    free(work);
+    free(piv);
+    return rc;
 }

@@ -222,7 +222,7 @@ int nn_pca_fit(nn_pca *p, const nn_array *x, int64_t d, int progress)
         total += s[j * f + j];
     }
 
-    if (nn_eigen_sym(f, s, w, v) < 0)
+    if (nn_eigen_sym_top(f, s, d, w, v) < 0)
         goto done;
     nn_eigen_fix_signs(d, f, v);
 

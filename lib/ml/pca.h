@@ -4,8 +4,9 @@
  * Xc^T Xc (features x features) through nn_sgemm in blocks of rows, each
  * block's float product accumulated into a double matrix (only the upper
  * triangle is computed), divided by N - 1; then the symmetric eigensolver
- * (math/eigen.h) in double.  This is exact PCA (scikit-learn's "full"
- * solver), not an approximation like its randomized solver.
+ * in double (math/eigen.h, nn_eigen_sym_top: all eigenvalues, only the
+ * top vectors).  This is exact PCA (scikit-learn's "full" solver), not an
+ * approximation like its randomized solver.
  *
  *   explained_variance[i]       = eigenvalue i of the covariance (N - 1)
  *   explained_variance_ratio[i] = explained_variance[i] / total variance

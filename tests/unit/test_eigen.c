@@ -159,6 +159,90 @@ static void test_threads(void)
     free(v2);
 }
 
+/* Residual |A x - w x| and orthonormality of k rows of v. */
+static void check_pairs(int n, const double *a, int k, const double *w, const double *v, double tol)
+{
+    double worst = 0, orth = 0;
+    for (int r = 0; r < k; r++) {
+        const double *x = v + r * n;
+        for (int i = 0; i < n; i++) {
+            double s = -w[r] * x[i];
+            for (int j = 0; j < n; j++)
+                s += a[i * n + j] * x[j];
+            worst = fmax(worst, fabs(s));
+        }
+        for (int q = 0; q <= r; q++) {
+            double dot = 0;
+            for (int i = 0; i < n; i++)
+                dot += x[i] * v[q * n + i];
+            orth = fmax(orth, fabs(dot - (q == r)));
+        }
+    }
+    CHECK(worst < tol);
+    CHECK(orth < 1e-10);
+}
+
+/* The top-k path (inverse iteration) against the full decomposition:
+ * a covariance-like matrix, then one whose top eigenvalue is repeated. */
+static void test_top(void)
+{
+    int n = 160, k = 12;
+    nn_rng r;
+    nn_rng_seed(&r, 5);
+    double *b = malloc(sizeof(double) * (size_t)(n * n)), *a = calloc((size_t)(n * n), sizeof(double));
+    double *w = malloc(sizeof(double) * (size_t)n), *wt = malloc(sizeof(double) * (size_t)n);
+    double *v = malloc(sizeof(double) * (size_t)(n * n)), *vt = malloc(sizeof(double) * (size_t)(k * n));
+    for (int i = 0; i < n * n; i++)
+        b[i] = nn_rng_normal(&r);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int t = 0; t < 60; t++) /* rank 60, decaying scales */
+                s += b[t * n + i] * b[t * n + j] / (1.0 + t);
+            a[i * n + j] = s;
+        }
+    CHECK(nn_eigen_sym(n, a, w, v) == 0);
+    CHECK(nn_eigen_sym_top(n, a, k, wt, vt) == 0);
+    for (int i = 0; i < n; i++)
+        CHECK_NEAR(wt[i], w[i], 1e-11 * w[0]);
+    for (int q = 0; q < k; q++) {
+        double dot = 0;
+        for (int i = 0; i < n; i++)
+            dot += v[q * n + i] * vt[q * n + i];
+        CHECK_NEAR(fabs(dot), 1, 1e-9);
+    }
+    check_pairs(n, a, k, wt, vt, 1e-10 * w[0]);
+    /* A = Q diag(7, 7, 7, 3, 2, 1, 1, ...) Q^T with Q from the eigenvectors
+     * above: a triple top eigenvalue. */
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int t = 0; t < n; t++) {
+                double l = t < 3 ? 7 : t == 3 ? 3 : t == 4 ? 2 : 1;
+                s += l * v[t * n + i] * v[t * n + j];
+            }
+            a[i * n + j] = s;
+        }
+    CHECK(nn_eigen_sym_top(n, a, 5, wt, vt) == 0);
+    CHECK_NEAR(wt[0], 7, 1e-12);
+    CHECK_NEAR(wt[2], 7, 1e-12);
+    CHECK_NEAR(wt[3], 3, 1e-12);
+    CHECK_NEAR(wt[5], 1, 1e-12);
+    check_pairs(n, a, 5, wt, vt, 1e-10);
+    /* k > n/4 takes the full path; k = 0 gives values only. */
+    CHECK(nn_eigen_sym_top(n, a, n / 2, wt, v) == 0);
+    check_pairs(n, a, n / 2, wt, v, 1e-10);
+    CHECK(nn_eigen_sym_top(n, a, 0, wt, vt) == 0);
+    CHECK_NEAR(wt[0], 7, 1e-12);
+    CHECK(nn_eigen_sym_top(n, a, n + 1, wt, vt) == -1);
+    free(b);
+    free(a);
+    free(w);
+    free(wt);
+    free(v);
+    free(vt);
+}
+
 int main(void)
 {
     RUN(test_2x2);
@@ -167,5 +251,6 @@ int main(void)
     RUN(test_trivial);
     RUN(test_random);
     RUN(test_threads);
+    RUN(test_top);
     return check_summary();
 }
