@@ -133,6 +133,33 @@ int nn_seq_add(nn_seq *s, nn_layer *l)
     return 0;
 }
 
+int nn_seq_set_input(nn_seq *s, const nn_shape *in)
+{
+    nn_shape cur = *in;
+    for (int i = 0; i < s->n; i++) {
+        nn_layer *l = s->layers[i];
+        int64_t counts[NN_LAYER_PARAMS];
+        for (int k = 0; k < l->nparams; k++)
+            counts[k] = l->p[k].count;
+        int np = l->nparams;
+        if (nn_layer_setup(l, &cur) < 0)
+            return -1;
+        for (int k = 0; k < np; k++)
+            if (l->p[k].count != counts[k])
+                return nn_set_error("layer %s: input shape changes the size of its %s", l->name, l->p[k].name);
+        cur = l->out;
+    }
+    s->in = *in;
+    if (s->acts) {
+        for (int i = 0; i < s->n; i++)
+            free(s->acts[i]);
+        free(s->acts);
+        s->acts = NULL;
+    }
+    s->cap = 0;
+    return 0;
+}
+
 static int reserve(nn_seq *s, int64_t n)
 {
     if (n <= s->cap && s->acts)

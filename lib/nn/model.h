@@ -67,6 +67,11 @@ int nn_seq_add(nn_seq *s, nn_layer *l);
  * Padding defaults to same, strides to 1, activation to linear. */
 int nn_seq_add_spec(nn_seq *s, const char *spec, uint64_t seed);
 const nn_shape *nn_seq_out(const nn_seq *s);
+/* Change the input shape (e.g. images of another size for a fully
+ * convolutional part): every layer is set up again; parameters keep their
+ * values (an error if a parameter's shape would change; the part is then
+ * unusable: rebuild it). */
+int nn_seq_set_input(nn_seq *s, const nn_shape *in);
 
 /* Run the part on n samples x (n, in...); returns (n, out...) or NULL. */
 const float *nn_seq_forward(nn_seq *s, const float *x, int64_t n, int training, uint64_t step);

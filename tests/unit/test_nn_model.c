@@ -213,6 +213,33 @@ static void test_summary_keras_counts(void)
     nn_model_free(m);
 }
 
+static void test_images_of_any_size(void)
+{
+    /* a fully convolutional part runs on 8x8 and on 12x10 images */
+    nn_model *m = nn_model_new("fcn");
+    nn_shape a = {3, {8, 8, 1, 0}}, b = {3, {12, 10, 1, 0}};
+    nn_seq *s = nn_model_add_part(m, "p", &a);
+    CHECK(nn_seq_add_spec(s, "conv2d:4:3x3:relu,maxpool2d:2,conv2d_transpose:2:3x3:s2:sigmoid", 0) == 0);
+    CHECK(nn_model_init(m, 1) == 0);
+    float x[120];
+    for (int i = 0; i < 120; i++)
+        x[i] = (float)(i % 9) / 9;
+    CHECK(nn_seq_forward(s, x, 1, 0, 0) != NULL);
+    float k0 = s->layers[0]->p[0].w[0];
+    CHECK(nn_seq_set_input(s, &b) == 0);
+    CHECK(nn_seq_out(s)->d[0] == 12 && nn_seq_out(s)->d[1] == 10 && nn_seq_out(s)->d[2] == 2);
+    CHECK(s->layers[0]->p[0].w[0] == k0); /* weights kept */
+    const float *y = nn_seq_forward(s, x, 1, 0, 0);
+    CHECK(y != NULL && y[0] > 0 && y[0] < 1);
+    nn_model_free(m);
+    /* a dense layer after flatten cannot follow a size change */
+    m = nn_model_new("d");
+    s = nn_model_add_part(m, "p", &a);
+    CHECK(nn_seq_add_spec(s, "conv2d:2:3x3,flatten,dense:3", 0) == 0);
+    CHECK(nn_seq_set_input(s, &b) < 0);
+    nn_model_free(m);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/test_nn_model.XXXXXX");
@@ -223,6 +250,7 @@ int main(void)
     RUN(test_json_and_file_round_trip);
     RUN(test_bad_files);
     RUN(test_summary_keras_counts);
+    RUN(test_images_of_any_size);
     const char *names[] = {"m", "other", "v99", "mismatch", "t"};
     for (int i = 0; i < 5; i++) {
         char f[64];
