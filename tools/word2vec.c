@@ -79,6 +79,8 @@ int main(int argc, char **argv)
             nn_usage("--dim takes 1 to 10000");
         if (window < 1 || negative < 1 || iterations < 1 || min_count < 1)
             nn_usage("--window, --negative, --iter and --min-count take 1 or more");
+        if (negative > NN_W2V_MAX_NEGATIVE)
+            nn_usage("--negative takes at most %d", NN_W2V_MAX_NEGATIVE);
         if (!(alpha > 0) || min_alpha < 0 || min_alpha > alpha || sample < 0)
             nn_usage("need alpha > 0, 0 <= min-alpha <= alpha and sample >= 0");
         uint8_t *text;

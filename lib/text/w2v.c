@@ -94,24 +94,35 @@ static inline float gradient(const w2v_ctx *c, float f, float label, float alpha
 static inline void neg_sampling_n(w2v_ctx *c, uint64_t *rs, int32_t word, const float *restrict h,
                                   float *restrict neu1e, float alpha, const int n)
 {
+    /* Draw every target first and compute all the dot products before any
+     * update: the k dot products are independent, so the CPU overlaps
+     * them instead of waiting on dot -> sigmoid -> update k times in a
+     * row.  Same result as word2vec.c's interleaved loop unless a negative
+     * is drawn twice for one pair (then its second dot product misses the
+     * first update, a difference of the same kind as Hogwild's). */
     const int neg = c->p->negative;
-    for (int d = 0; d <= neg; d++) {
-        int32_t target;
-        float label;
-        if (d == 0) {
-            target = word;
-            label = 1;
-        } else {
-            /* multiply-shift instead of a 64-bit division per draw */
-            target = c->table[((uint64_t)rand32(rs) * (uint64_t)c->table_size) >> 32];
-            if (target == word)
-                continue;
-            label = 0;
-        }
-        float *out = c->syn1neg + (int64_t)target * n;
-        float g = gradient(c, dot8(h, out, n), label, alpha);
-        axpy(neu1e, g, out, n);
-        axpy(out, g, h, n);
+    int32_t tgt[NN_W2V_MAX_NEGATIVE + 1];
+    float g[NN_W2V_MAX_NEGATIVE + 1];
+    int k = 0;
+    tgt[k++] = word;
+    for (int d = 0; d < neg; d++) {
+        /* multiply-shift instead of a 64-bit division per draw */
+        int32_t t = c->table[((uint64_t)rand32(rs) * (uint64_t)c->table_size) >> 32];
+        if (t == word)
+            continue;
+#if defined(__GNUC__) || defined(__clang__)
+        __builtin_prefetch(c->syn1neg + (int64_t)t * n);
+#endif
+        tgt[k++] = t;
+    }
+    for (int d = 0; d < k; d++)
+        g[d] = dot8(h, c->syn1neg + (int64_t)tgt[d] * n, n);
+    for (int d = 0; d < k; d++)
+        g[d] = gradient(c, g[d], d == 0 ? 1.0f : 0.0f, alpha);
+    for (int d = 0; d < k; d++) {
+        float *out = c->syn1neg + (int64_t)tgt[d] * n;
+        axpy(neu1e, g[d], out, n);
+        axpy(out, g[d], h, n);
     }
 }
 
@@ -236,7 +247,8 @@ int nn_w2v_train(const char *text, size_t len, const nn_w2v_params *p, nn_wordve
 {
     memset(rep, 0, sizeof *rep);
     memset(wv, 0, sizeof *wv);
-    if (p->dim < 1 || p->dim > 10000 || p->window < 1 || p->negative < 1 || p->iterations < 1 || p->min_count < 1 ||
+    if (p->dim < 1 || p->dim > 10000 || p->window < 1 || p->negative < 1 || p->negative > NN_W2V_MAX_NEGATIVE ||
+        p->iterations < 1 || p->min_count < 1 ||
         !(p->alpha > 0) || p->min_alpha < 0 || p->sample < 0)
         return nn_set_error("invalid training settings");
 

@@ -25,11 +25,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define NN_W2V_MAX_NEGATIVE 64
+
 typedef struct {
     int skipgram;        /* 1 skip-gram, 0 CBOW (mean of the context) */
     int dim;             /* vector size */
     int window;          /* max distance to a context word */
-    int negative;        /* negative samples per positive one (>= 1) */
+    int negative;        /* negative samples per positive one, 1..64 */
     int64_t min_count;   /* words rarer than this are dropped */
     int iterations;      /* passes over the corpus */
     double alpha, min_alpha;
