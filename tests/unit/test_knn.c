@@ -100,10 +100,10 @@ static int cmp_pair(const void *pa, const void *pb)
     return a[1] < b[1] ? -1 : a[1] > b[1];
 }
 
-/* 2500 training rows (several chunks), 300 queries (several tasks). */
+/* 2500 training rows (several chunks), 600 queries (several tasks). */
 static void check_random(int64_t dim, nn_knn_metric metric)
 {
-    int64_t nt = 2500, nq = 300, k = 10;
+    int64_t nt = 2500, nq = 600, k = 10;
     nn_rng r;
     nn_rng_seed(&r, (uint64_t)(dim * 10 + metric));
     float *train = malloc(sizeof(float) * (size_t)(nt * dim));
