@@ -120,6 +120,9 @@ int main(int argc, char **argv)
     if (known == 0)
         nn_die(voc_path, "no token of %s is in this vocabulary (the wrong file, or built from another column?)",
                nn_is_stdio(tok_path) ? "(stdin)" : tok_path);
+    if (known * 2 < words.n)
+        nn_warn(voc_path, "%.0f%% of the tokens are not in this vocabulary (built from another column or data?)",
+                100.0 * (double)(words.n - known) / (double)words.n);
     int64_t n = starts.n;
     push(&starts, (int32_t)words.n, tok_path);
     int64_t longest = 0;
