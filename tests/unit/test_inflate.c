@@ -253,7 +253,8 @@ static const char *py_make =
     "rnd = bytes(r.getrandbits(8) for _ in range(70000))\n"
     "zeros = bytes(300000)\n"
     "runs = b''.join(bytes([r.getrandbits(8)]) * r.randint(1, 300) for _ in range(2000))\n"
-    "data = {'text': text, 'rnd': rnd, 'zeros': zeros, 'runs': runs, 'one': b'x', 'empty': b''}\n"
+    "geo = bytes(min(int(r.expovariate(0.7)), 255) for _ in range(200000))\n"
+    "data = {'text': text, 'rnd': rnd, 'zeros': zeros, 'runs': runs, 'one': b'x', 'empty': b'', 'geo': geo}\n"
     "for name, raw in data.items():\n"
     "    open(os.path.join(d, name + '.raw'), 'wb').write(raw)\n"
     "    for lvl in (0, 1, 6, 9):\n"
@@ -292,11 +293,11 @@ static void test_python_streams(void)
         rm_tmp();
         SKIP("python could not make the zlib streams");
     }
-    const char *names[] = {"text", "rnd", "zeros", "runs", "one", "empty"};
+    const char *names[] = {"text", "rnd", "zeros", "runs", "one", "empty", "geo"};
     const char *kinds[] = {"0.zlib", "1.zlib", "6.zlib", "9.zlib", "huff.raw-deflate", "rle.raw-deflate",
                            "fixed.raw-deflate", "flush.raw-deflate", "gz"};
     int tried = 0;
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 7; i++) {
         char fn[64];
         uint8_t *raw, *gzraw;
         size_t rn, gn;
@@ -330,7 +331,7 @@ static void test_python_streams(void)
         free(raw);
         free(gzraw);
     }
-    CHECK(tried == 54);
+    CHECK(tried == 63);
     rm_tmp();
 }
 
