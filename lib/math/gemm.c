@@ -296,10 +296,12 @@ static void run_tasks(int n, nn_task_fn fn, void *ctx, int parallel)
 }
 
 /* B not transposed is read in place when few rows of A share each
- * element of it (packing, about a vector copy per element, would cost
- * more than the M / 16 cycles of multiply-adds it serves); above that a
- * contiguous packed B is faster (fewer TLB entries, prefetch-friendly). */
-#define DIRECT_B_MAXM 64
+ * element of it: packing, about a vector copy per element, costs more
+ * than it saves.  Measured (one thread, CPU time): in place is 2-13%
+ * faster for M = 32..192 and 1-2% slower from M = 384; for square
+ * 1024..2048 it is 15-25% slower (strided rows: more TLB entries, less
+ * regular prefetch than one contiguous packed panel). */
+#define DIRECT_B_MAXM 256
 static int b_in_place(int tb, int64_t M) { return !tb && M <= DIRECT_B_MAXM; }
 
 /* C (or C^T when ct) = alpha op(A) op(B) + beta C with packing. */
