@@ -130,6 +130,11 @@ static void test_blocks(void)
     compare(1, 1, 130, 600, 1100, -0.5f, 0.0f, 0, 2);
     compare(0, 1, 70, 300, 530, 1.0f, 1.0f, 1, 1);
     compare(1, 0, 70, 300, 530, 1.0f, 0.0f, 0, 1);
+    /* N past one L3 panel (NC3 = 4096 columns): B read in place, packed,
+     * and the swapped route with M past it. */
+    compare(0, 0, 7, 4100, 5, 1.0f, 0.3f, 1, 2);
+    compare(0, 0, 300, 4200, 3, -0.5f, 1.0f, 0, 2);
+    compare(1, 1, 4200, 3, 40, 1.0f, 0.0f, 2, 2);
 }
 
 static void test_degenerate(void)
