@@ -1,16 +1,13 @@
 /* The register-blocked micro-kernels of nn_sgemm, in plain C.
  *
- * acc[mr][nr] is small and, once `micro` is inlined with constant mr and
- * nr, indexed by constants after unrolling, so gcc -O3 keeps it in
- * registers: with -march=native on Zen 4 the 6 x 32 k loop is 2 vector
- * loads of B, 6 broadcasts of A and 12 vfmadd231ps on zmm (check with
- * objdump -d gemm_kernel.o).  Smaller variants (1..6 rows, 16 columns)
- * serve fringe tiles so they do not multiply padding, and "strided"
- * variants read A in place (rows lda apart) when packing it would cost
- * more than it saves. */
+ * acc[MR][NR] is small and, once `micro` is inlined with a constant mr,
+ * indexed by constants after unrolling, so gcc -O3 keeps it in registers:
+ * with -march=native on Zen 4 the 6 x 32 k loop is 2 vector loads of B,
+ * 6 broadcasts of A and 12 vfmadd231ps on zmm (check with objdump -d
+ * gemm_kernel.o).  Variants with 1..5 rows serve the last rows of C so
+ * they do not multiply padding; "strided" variants read A or B in place
+ * when packing it would cost more than it saves. */
 #include "math/gemm_internal.h"
-
-#include <stddef.h>
 
 #define MR NN_GEMM_MR
 #define NR NN_GEMM_NR
@@ -43,44 +40,40 @@
         }                                                                                                    \
     } while (0)
 
-/* C (m x n, m <= mr, n <= NRV) = alpha * op(A) (mr x kc) * bp (kc x NRV) + beta * C,
- * op(A)[i][k] = a[i * rs + k * cs]; bp rows are NRV floats apart.  One
- * inline function per width, with acc exactly NRV wide: gcc vectorizes a
- * wider-than-used accumulator badly. */
-#define DEFINE_MICRO(NAME, NRV)                                                                              \
-    static ALWAYS_INLINE void NAME(const int mr, int64_t kc, const float *restrict a, int64_t rs, int64_t cs, \
-                                   const float *restrict b, int64_t bs, float *restrict c, int64_t ldc,      \
-                                   float alpha, float beta, int n)                                           \
-    {                                                                                                        \
-        /* All of acc is zeroed though only mr rows are used: keeps gcc's    \
-         * uninitialized warnings quiet; the unused rows are dead code.      \
-         * Unrolled, or gcc calls memset on it for every tile. */            \
-        float acc[MR][NRV];                                                                                  \
-        NN_GEMM_UNROLL                                                                                       \
-        for (int i = 0; i < MR; i++) {                                                                       \
-            NN_GEMM_UNROLL                                                                                   \
-            for (int j = 0; j < NRV; j++)                                                                    \
-                acc[i][j] = 0.0f;                                                                            \
-        }                                                                                                    \
-        /* acc (mr x NRV) += a[:, k] (mr) outer b[k] (NRV), k in order. */                                  \
-        for (int64_t k = 0; k < kc; k++) {                                                                   \
-            NN_GEMM_UNROLL                                                                                   \
-            for (int i = 0; i < mr; i++) {                                                                   \
-                float ai = a[i * rs];                                                                        \
-                for (int j = 0; j < NRV; j++)                                                                \
-                    acc[i][j] += ai * b[j];                                                                  \
-            }                                                                                                \
-            a += cs;                                                                                         \
-            b += bs;                                                                                         \
-        }                                                                                                    \
-        /* Full width: fixed trip counts, vector stores; else mask to n. */                                  \
-        if (n == NRV)                                                                                        \
-            WRITE_BACK(NRV);                                                                                 \
-        else                                                                                                 \
-            WRITE_BACK(n);                                                                                   \
+/* C (mr x n, n <= NR) = alpha * op(A) (mr x kc) * op(B) (kc x NR) + beta * C
+ * with op(A)[i][k] = a[i * rs + k * cs] and op(B)[k][j] = b[k * bs + j]. */
+static ALWAYS_INLINE void micro(const int mr, int64_t kc, const float *restrict a, int64_t rs, int64_t cs,
+                                const float *restrict b, int64_t bs, float *restrict c, int64_t ldc, float alpha,
+                                float beta, int n)
+{
+    /* All of acc is zeroed though only mr rows are used: keeps gcc's
+     * uninitialized warnings quiet; the unused rows are dead code.
+     * Unrolled, or gcc calls memset on it for every tile. */
+    float acc[MR][NR];
+    NN_GEMM_UNROLL
+    for (int i = 0; i < MR; i++) {
+        NN_GEMM_UNROLL
+        for (int j = 0; j < NR; j++)
+            acc[i][j] = 0.0f;
     }
-
-DEFINE_MICRO(micro32, NR)
+    /* acc (mr x NR) += a[:, k] (mr) outer b[k] (NR), k in order.  The row
+     * loop is unrolled first, or gcc may vectorize across rows. */
+    for (int64_t k = 0; k < kc; k++) {
+        NN_GEMM_UNROLL
+        for (int i = 0; i < mr; i++) {
+            float ai = a[i * rs];
+            for (int j = 0; j < NR; j++)
+                acc[i][j] += ai * b[j];
+        }
+        a += cs;
+        b += bs;
+    }
+    /* Full width: fixed trip counts, vector stores; else mask to n. */
+    if (n == NR)
+        WRITE_BACK(NR);
+    else
+        WRITE_BACK(n);
+}
 
 typedef void (*kernel_fn)(int64_t kc, const float *restrict a, int64_t rs, int64_t cs, const float *restrict b,
                           int64_t bs, float *restrict c, int64_t ldc, float alpha, float beta, int n);
@@ -92,24 +85,24 @@ typedef void (*kernel_fn)(int64_t kc, const float *restrict a, int64_t rs, int64
                         int64_t bs, float *restrict c, int64_t ldc, float alpha, float beta, int n)          \
     {                                                                                                        \
         (void)rs, (void)cs, (void)bs;                                                                        \
-        micro32(M, kc, a, 1, MR, b, NR, c, ldc, alpha, beta, n);                                             \
+        micro(M, kc, a, 1, MR, b, NR, c, ldc, alpha, beta, n);                                             \
     }                                                                                                        \
     static void ksp_##M(int64_t kc, const float *restrict a, int64_t rs, int64_t cs, const float *restrict b, \
                         int64_t bs, float *restrict c, int64_t ldc, float alpha, float beta, int n)          \
     {                                                                                                        \
         (void)bs;                                                                                            \
-        micro32(M, kc, a, rs, cs, b, NR, c, ldc, alpha, beta, n);                                            \
+        micro(M, kc, a, rs, cs, b, NR, c, ldc, alpha, beta, n);                                            \
     }                                                                                                        \
     static void kps_##M(int64_t kc, const float *restrict a, int64_t rs, int64_t cs, const float *restrict b, \
                         int64_t bs, float *restrict c, int64_t ldc, float alpha, float beta, int n)          \
     {                                                                                                        \
         (void)rs, (void)cs;                                                                                  \
-        micro32(M, kc, a, 1, MR, b, bs, c, ldc, alpha, beta, n);                                             \
+        micro(M, kc, a, 1, MR, b, bs, c, ldc, alpha, beta, n);                                             \
     }                                                                                                        \
     static void kss_##M(int64_t kc, const float *restrict a, int64_t rs, int64_t cs, const float *restrict b, \
                         int64_t bs, float *restrict c, int64_t ldc, float alpha, float beta, int n)          \
     {                                                                                                        \
-        micro32(M, kc, a, rs, cs, b, bs, c, ldc, alpha, beta, n);                                            \
+        micro(M, kc, a, rs, cs, b, bs, c, ldc, alpha, beta, n);                                            \
     }
 
 KERNELS(1)
