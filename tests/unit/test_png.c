@@ -424,6 +424,80 @@ static void test_pil_reads_ours(void)
     CHECK(rc == 0);
 }
 
+/* Real-world files: a few CamVid photos and label maps decode to the same
+ * bytes as Pillow gives (palette images compared after conversion). */
+static const char *py_camvid =
+    "import sys\n"
+    "try:\n"
+    "    from PIL import Image\n"
+    "except ImportError:\n"
+    "    sys.exit(77)\n"
+    "d = sys.argv[1]\n"
+    "bad = 0\n"
+    "for line in open(d + '/list.txt'):\n"
+    "    i, path, w, h, c = line.split()\n"
+    "    im = Image.open(path); im.load()\n"
+    "    mode = {'1': 'L', '2': 'LA', '3': 'RGB', '4': 'RGBA'}[c]\n"
+    "    if im.mode != mode: im = im.convert(mode)\n"
+    "    if im.size != (int(w), int(h)) or im.tobytes() != open('%s/%s.raw' % (d, i), 'rb').read():\n"
+    "        print('    differs from PIL:', path); bad += 1\n"
+    "sys.exit(1 if bad else 0)\n";
+
+static void test_camvid_vs_pil(void)
+{
+    const char *data = check_shared_data(), *py = python();
+    if (!data)
+        SKIP("SHARED_DATA not set");
+    if (!py)
+        SKIP("no python ($PYTHON)");
+    static const char *files[] = {"train/0001TP_006690.png", "trainannot/0001TP_006690.png",
+                                  "val/0016E5_07959.png", "valannot/0016E5_07959.png"};
+    char dir[64] = "/tmp/nn-camvid-XXXXXX";
+    if (!mkdtemp(dir))
+        SKIP("cannot make a temporary folder");
+    char path[1200], list[128];
+    snprintf(list, sizeof list, "%s/list.txt", dir);
+    FILE *lf = fopen(list, "w");
+    int n = 0;
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%.500s/camvid/%s", data, files[i]);
+        if (access(path, R_OK) != 0)
+            continue;
+        nn_image img;
+        CHECK(nn_png_load(path, &img) == 0);
+        if (!img.pixels)
+            continue;
+        fprintf(lf, "%d %s %d %d %d\n", i, path, img.width, img.height, img.channels);
+        char raw[128];
+        snprintf(raw, sizeof raw, "%s/%d.raw", dir, i);
+        FILE *f = fopen(raw, "wb");
+        fwrite(img.pixels, 1, (size_t)img.width * img.height * img.channels * (img.bit_depth / 8), f);
+        fclose(f);
+        nn_image_free(&img);
+        n++;
+    }
+    fclose(lf);
+    int rc = -1;
+    if (n > 0) {
+        snprintf(path, sizeof path, "%s/check.py", dir);
+        FILE *f = fopen(path, "w");
+        fputs(py_camvid, f);
+        fclose(f);
+        char cmd[1400];
+        snprintf(cmd, sizeof cmd, "'%s' '%s' '%s'", py, path, dir);
+        rc = system(cmd);
+    }
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("    cannot remove %s\n", dir);
+    if (n == 0)
+        SKIP("no camvid images in SHARED_DATA");
+    if (rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 77)
+        SKIP("python has no PIL");
+    CHECK(rc == 0);
+}
+
 int main(void)
 {
     make_images();
@@ -434,6 +508,7 @@ int main(void)
     RUN(test_damage);
     RUN(test_hostile_header);
     RUN(test_pil_reads_ours);
+    RUN(test_camvid_vs_pil);
     for (int i = 0; i < nimages; i++)
         free(images[i].px);
     return check_summary();
