@@ -43,9 +43,10 @@ int nn_png_decode(const uint8_t *data, size_t len, nn_image *out);
 int nn_png_load(const char *path, nn_image *out);
 
 /* Convert in place to 8 bits per sample (16-bit samples are rounded:
- * v8 = (v16 * 255 + 32767) / 65535) and/or to the given channel count
- * (gray <-> RGB, alpha added as opaque or dropped).  channels 0 keeps the
- * current count. */
+ * v8 = (v16 * 255 + 32767) / 65535) and to the given channel count
+ * (0 keeps the current count): gray -> RGB repeats the value, RGB -> gray
+ * is the ITU-R 601 luma (299 R + 587 G + 114 B) / 1000 rounded, like
+ * PIL's convert("L") to within 1; alpha is added as opaque or dropped. */
 int nn_image_to_u8(nn_image *img, int channels);
 
 void nn_image_free(nn_image *img);

@@ -240,6 +240,19 @@ static void make_codes(const uint8_t *lens, unsigned n, uint16_t *codes)
     }
 }
 
+/* Index of the highest set bit of x > 0. */
+static inline unsigned top_bit(unsigned x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return 31 - (unsigned)__builtin_clz(x);
+#else
+    unsigned b = 0;
+    while (x >>= 1)
+        b++;
+    return b;
+#endif
+}
+
 static inline unsigned length_symbol(unsigned len)
 {
     unsigned l = len - 3;
@@ -247,7 +260,7 @@ static inline unsigned length_symbol(unsigned len)
         return 257 + l;
     if (l == 255)
         return 285;
-    unsigned nb = 31 - (unsigned)__builtin_clz(l);
+    unsigned nb = top_bit(l);
     return 257 + 4 * (nb - 1) + ((l >> (nb - 2)) & 3);
 }
 
@@ -256,7 +269,7 @@ static inline unsigned dist_symbol(unsigned dist)
     unsigned x = dist - 1;
     if (x < 4)
         return x;
-    unsigned nb = 31 - (unsigned)__builtin_clz(x);
+    unsigned nb = top_bit(x);
     return 2 * nb + ((x >> (nb - 1)) & 1);
 }
 
@@ -476,7 +489,8 @@ static inline uint32_t insert(deflater *z, size_t pos)
 static inline unsigned match_length(const uint8_t *a, const uint8_t *b, unsigned max)
 {
     unsigned len = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* 8 bytes at a time; the first differing byte is the lowest set bit / 8. */
     while (len + 8 <= max) {
         uint64_t x, y;
         memcpy(&x, a + len, 8);

@@ -3,8 +3,9 @@
  * All functions return 0, or -1 with a message (nn_last_error()).  Output
  * buffers are malloc'd (free with free()); their size is capped by
  * nn_alloc_limit(), so a small "zip bomb" gives an error, not an
- * exhausted machine.  An empty result is a valid 1-byte allocation with
- * *out_len = 0. */
+ * exhausted machine.  Decompressed buffers have a zero byte after the
+ * last one (not counted in *out_len), so text can be parsed in place; an
+ * empty result is a valid allocation with *out_len = 0. */
 #ifndef NN_IO_GZIP_H
 #define NN_IO_GZIP_H
 
