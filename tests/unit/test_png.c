@@ -59,6 +59,7 @@ static void make_images(void)
     add_image("rgba_40x40", 40, 40, 4, 2, &r);
     add_image("rgba_1x300", 1, 300, 4, 1, &r);
     add_image("gray_500x400", 500, 400, 1, 2, &r);
+    add_image("rgb_noise_700x600", 700, 600, 3, 0, &r); /* > 1 MiB: two IDAT chunks */
 }
 
 static void test_round_trip(void)
@@ -96,6 +97,21 @@ static void test_round_trip(void)
             }
         }
         free(png);
+    }
+    /* the big noise image is split into IDAT chunks of 1 MiB */
+    {
+        test_image *t = &images[nimages - 1];
+        uint8_t *big;
+        size_t blen;
+        CHECK(nn_png_encode(t->px, t->w, t->h, t->ch, &big, &blen) == 0);
+        int idats = 0;
+        for (size_t p = 8; p + 12 <= blen;) {
+            uint32_t L = (uint32_t)big[p] << 24 | (uint32_t)big[p + 1] << 16 | (uint32_t)big[p + 2] << 8 | big[p + 3];
+            idats += memcmp(big + p + 4, "IDAT", 4) == 0;
+            p += (size_t)L + 12;
+        }
+        CHECK(idats == 2);
+        free(big);
     }
     /* the filter heuristic pays: a smooth gradient compresses well */
     uint8_t *png;
