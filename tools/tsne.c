@@ -130,5 +130,6 @@ int main(int argc, char **argv)
     if (nn_npy_save(output, &y) < 0)
         nn_die_lib(output);
     nn_array_free(&y);
+    free(args);
     return 0;
 }
