@@ -67,6 +67,13 @@ static void report(void *vctx, int iter, double kl, double grad_norm)
             nn_now() - r->start);
 }
 
+static void stage(void *vctx, const char *what)
+{
+    report_ctx *r = vctx;
+    if (!nn_quiet)
+        fprintf(stderr, "tsne: %s, %.1f s\n", what, nn_now() - r->start);
+}
+
 int main(int argc, char **argv)
 {
     char **args;
@@ -99,6 +106,7 @@ int main(int argc, char **argv)
     report_ctx rc = {nn_now(), n_iter};
     o.report = report;
     o.report_ctx = &rc;
+    o.stage = stage;
 
     nn_array a;
     if (nn_npy_load(in, &a) < 0)

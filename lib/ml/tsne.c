@@ -8,6 +8,7 @@
 #include "math/rng.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -238,6 +239,12 @@ int nn_tsne(const float *x, int64_t n, int64_t d, const nn_tsne_options *o, floa
         goto done;
     if (nn_tsne_affinities(x, n, d, o->perplexity, k, &p) < 0)
         goto done;
+    if (o->stage) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "affinities: %d neighbours per point, %lld nonzeros in P (%s)", k,
+                 (long long)p.row[n], method == NN_TSNE_EXACT ? "exact" : "Barnes-Hut");
+        o->stage(o->report_ctx, msg);
+    }
 
     int use_random = o->init == NN_TSNE_INIT_RANDOM;
     if (!use_random && nn_tsne_pca_init(x, n, d, dims, y) < 0) {
@@ -254,6 +261,8 @@ int nn_tsne(const float *x, int64_t n, int64_t d, const nn_tsne_options *o, floa
         for (size_t m = 0; m < nd; m++)
             y[m] = 1e-4 * nn_rng_normal(&r);
     }
+    if (o->stage)
+        o->stage(o->report_ctx, use_random ? "init: random" : "init: PCA");
 
     /* Two stages as scikit-learn: each starts with zero momentum buffer
      * and unit gains. */

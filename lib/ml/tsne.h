@@ -52,6 +52,10 @@ typedef struct {
      * (non-exaggerated) P, and the gradient norm.  May be NULL. */
     void (*report)(void *ctx, int iter, double kl, double grad_norm);
     void *report_ctx;
+    /* Called (if not NULL) when a stage ends, with a short description:
+     * "affinities: ..." after the kNN search and calibration (minutes for
+     * 70,000 points), "init: ..." after the initialisation. */
+    void (*stage)(void *ctx, const char *what);
 } nn_tsne_options;
 
 /* What happened during a run. */
