@@ -185,6 +185,35 @@ static void test_nan_and_bad_checkpoint(void)
     unlink(ck);
 }
 
+static int flat_batch(void *vc, const int64_t *idx, int64_t n, int train, int val, uint64_t step, double *loss)
+{
+    (void)vc, (void)idx, (void)n, (void)train, (void)val, (void)step;
+    *loss = 1.0; /* never improves */
+    return 0;
+}
+
+static void test_early_stopping(void)
+{
+    nn_model *m = make();
+    nn_optim o;
+    nn_optim_init(&o, NN_SGD);
+    int np;
+    nn_param **ps = nn_model_params(m, 1, &np);
+    CHECK(nn_optim_attach(&o, ps, np) == 0);
+    free(ps);
+    nn_train_task t = {NULL, NS, NV, flat_batch};
+    nn_train_opts op;
+    nn_train_defaults(&op);
+    op.epochs = 10;
+    op.patience = 2;
+    nn_train_result r;
+    CHECK(nn_train(m, &o, &t, &op, &r) == 0);
+    /* epoch 1 sets the best, epochs 2 and 3 do not improve: stop */
+    CHECK(r.stopped_early && r.epochs_done == 3 && r.best == 1.0);
+    nn_optim_free(&o);
+    nn_model_free(m);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/test_nn_train.XXXXXX");
@@ -195,6 +224,7 @@ int main(void)
     RUN(test_learns_and_resume_equals_uninterrupted);
     RUN(test_threads_same_result);
     RUN(test_nan_and_bad_checkpoint);
+    RUN(test_early_stopping);
     char h[96];
     snprintf(h, sizeof h, "%s/history.tsv", dir);
     unlink(h);
