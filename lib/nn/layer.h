@@ -95,6 +95,15 @@ struct nn_layer {
     int64_t cache_cap;
     float *work;
     int64_t work_cap;
+
+    /* recurrent layers (rnn.c, see rnn.h) */
+    int cell;             /* nn_cell_kind */
+    int return_sequences;
+    int directions;       /* 1, or 2 for a bidirectional wrapper */
+    int merge;            /* nn_merge_mode of the two directions */
+    int unit_forget_bias; /* LSTM forget-gate bias initialised to 1 */
+    int masking;          /* takes a padding mask (ids == 0) from the caller */
+    const uint8_t *mask;  /* (n, t) 1 = real step, set by the caller; NULL: none */
 };
 
 /* Constructors: the layer is not usable before nn_layer_setup(). */
