@@ -379,17 +379,20 @@ static void gemm_blocked(int trans_a, int trans_b, int64_t M, int64_t N, int64_t
     buffer_put(buf, slot);
 }
 
-/* What preparing the operands costs, in units of one element copied by a
- * vector loop: A not transposed is read in place (0), B not transposed is
- * copied (1 per element) or read in place (0), a transposed operand is a
- * scalar transpose (about 5, from profiles of the layer shapes in
- * bench/gemm.sh). */
-#define TRANSPOSE_COST 5.0
-static double prep_cost(int ta, int tb, int64_t M, int64_t N, int64_t K)
+/* Estimated cycles for C (M x N) = op(A) op(B) on the blocked path:
+ * multiply-adds at 16 per cycle over N rounded up to whole NR-panels
+ * (the padding is computed too; rows are not padded, see the kernels),
+ * plus the packing passes: about 0.15 cycles per element for a vector
+ * copy (B not transposed), 0.6 for a transpose in 8 x 8 blocks (B
+ * transposed), 0.5 for A transposed (MR floats per k step).  Rough
+ * figures from profiles on Zen 4; only their ratios matter here. */
+static double blocked_cycles(int ta, int tb, int64_t M, int64_t N, int64_t K)
 {
-    double a = a_in_place(ta, K) ? 0.0 : TRANSPOSE_COST * (double)M * (double)K;
-    double b = tb ? TRANSPOSE_COST : b_in_place(tb, M) ? 0.0 : 1.0;
-    return a + b * (double)K * (double)N;
+    double m = (double)M, n = (double)N, k = (double)K;
+    double fma = m * (double)round_up(N, NR) * k / 16.0;
+    double a = a_in_place(ta, K) ? 0.0 : 0.5 * m * k;
+    double b = tb ? 0.6 * k * n : b_in_place(tb, M) ? 0.0 : 0.15 * k * n;
+    return fma + a + b;
 }
 
 void nn_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
@@ -405,13 +408,15 @@ void nn_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float a
     int threads = work >= PARALLEL_MIN ? nn_threads() : 1;
 
     /* C^T = op(B)^T op(A)^T is the same product with the operands' roles
-     * swapped: op(B)^T is read in place when B is transposed, op(A)^T is a
-     * plain copy when A is.  Take it when its preparation is cheaper
-     * (e.g. dW = X^T dY with few columns), counting the write of C
-     * through a tile buffer per K block.  From the shape only. */
+     * swapped: op(B)^T is read in place when B is transposed, op(A)^T is
+     * a plain copy (or read in place) when A is, and N takes the place of
+     * M, so N = 100 no longer pads to 128.  Take it when its estimate,
+     * with C written through a tile buffer (about 1.5 cycles per element
+     * per K block), is lower.  From the shape only, never the thread
+     * count. */
     double kblocks = (double)ceil_div(K, KC);
-    double orig = prep_cost(trans_a, trans_b, M, N, K);
-    double swap = prep_cost(!trans_b, !trans_a, N, M, K) + TRANSPOSE_COST * (double)M * (double)N * kblocks;
+    double orig = blocked_cycles(trans_a, trans_b, M, N, K);
+    double swap = blocked_cycles(!trans_b, !trans_a, N, M, K) + 1.5 * (double)M * (double)N * kblocks;
     if (swap < orig)
         gemm_blocked(!trans_b, !trans_a, N, M, K, alpha, B, ldb, A, lda, beta, C, ldc, 1, threads);
     else
