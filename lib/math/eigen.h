@@ -2,7 +2,7 @@
  *
  * Householder reduction to tridiagonal form, then the implicit QL method
  * with Wilkinson-type shifts; both accumulate into the eigenvector matrix.
- * Cost about 9 n^3 flops (about 0.5 s for n = 784 on one core).  The
+ * Cost about 9 n^3 flops (about 1 s for n = 784 on one busy core).  The
  * Householder steps and the rotations of each QL sweep are split over
  * nn_threads() threads by rows / columns: results are bit-identical for
  * any thread count.
