@@ -219,6 +219,10 @@ int nn_tsne(const float *x, int64_t n, int64_t d, const nn_tsne_options *o, floa
     nn_tsne_method method = o->method;
     if (method == NN_TSNE_BARNES_HUT && o->auto_exact_below > 0 && n < o->auto_exact_below)
         method = NN_TSNE_EXACT;
+    if (method == NN_TSNE_EXACT && n > NN_TSNE_EXACT_MAX)
+        return nn_set_error("exact t-SNE keeps all N^2 affinities and is limited to %d points, got %lld "
+                            "(use Barnes-Hut)",
+                            NN_TSNE_EXACT_MAX, (long long)n);
     int k;
     if (method == NN_TSNE_EXACT) {
         k = (int)(n - 1);

@@ -120,3 +120,11 @@ setup() {
   [ "$status" -eq 1 ]
   [ ! -e out.npy ]
 }
+
+@test "tsne: --method exact refuses more than 10000 points (dense P) before any work" {
+  $FIX make big.npy big
+  run --separate-stderr "$TSNE" --method exact -o out.npy big.npy
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == "tsne: big.npy: exact t-SNE keeps all N^2 affinities and is limited to 10000 points"* ]]
+  [ ! -e out.npy ]
+}

@@ -1,7 +1,7 @@
 """Fixtures and checks for tests/bats/tsne.bats.
 
     tsne_npy.py clusters OUT.npy N_PER [DTYPE]   3 Gaussian clusters, 8 features
-    tsne_npy.py make OUT.npy KIND                nan | empty | flat | tiny
+    tsne_npy.py make OUT.npy KIND                nan | empty | flat | tiny | big
     tsne_npy.py separated EMB.npy N_PER          exit 0 if every point's nearest
                                                  neighbour is in its own cluster
     tsne_npy.py shape FILE.npy                   prints "dtype shape" (e.g. "<f4 360,2")
@@ -32,6 +32,8 @@ def main():
             x = np.zeros((0, 5), np.float32)
         elif kind == "flat":
             x = np.arange(50, dtype=np.float32)
+        elif kind == "big":
+            x = np.random.default_rng(1).normal(size=(10001, 3)).astype(np.float32)
         elif kind == "tiny":
             x = clusters(20)[:20]
         np.save(sys.argv[2], x)
