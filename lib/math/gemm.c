@@ -238,8 +238,11 @@ static void compute_task(gemm_job *g, int task, int worker)
         a = ap, rs = 1, cs = MR, step = MR * kc;
     }
 
-    for (int64_t jc = j0; jc < jend; jc += NC) {
-        int64_t jn = min64(jc + NC, jend);
+    /* B blocks of KC x NC floats fill half of L2; with a short K block
+     * they can be wider, which keeps the rows of C written in long runs. */
+    int64_t nc = NC * KC / kc / NR * NR;
+    for (int64_t jc = j0; jc < jend; jc += nc) {
+        int64_t jn = min64(jc + nc, jend);
         for (int64_t ir = 0; ir < mc; ir += MR) {
             int m = (int)min64(MR, mc - ir);
             const float *apan = a + ir / MR * step;
