@@ -6,6 +6,7 @@
 #include "core/mem.h"
 #include "math/rng.h"
 #include "nn/init.h"
+#include "nn/rnn.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -370,6 +371,8 @@ static nn_layer *spec_layer(char **tok, int nt, uint64_t seed)
         if (act < 0)
             goto bad;
         return nn_activation((nn_act)act);
+    } else if (nn_cell_parse(t) >= 0) {
+        return nn_rnn_from_spec(tok, nt);
     } else {
         goto bad;
     }
@@ -465,6 +468,8 @@ static void layer_json(const nn_layer *l, nn_jbuf *b)
         nn_jbuf_number(b, l->eps);
     } else if (!strcmp(t, "activation")) {
         nn_jbuf_printf(b, ",\"activation\":\"%s\"", nn_act_name(l->act));
+    } else if (nn_rnn_type(t)) {
+        nn_rnn_json(l, b);
     }
     nn_jbuf_puts(b, "}");
 }
@@ -604,6 +609,8 @@ static nn_layer *layer_from_json(const nn_json *o)
             return NULL;
         }
         l = nn_activation((nn_act)act);
+    } else if (nn_rnn_type(t)) {
+        l = nn_rnn_from_json(o, name);
     } else {
         nn_set_error("architecture: unknown layer type \"%s\"", t);
         return NULL;
