@@ -150,6 +150,45 @@ static void check_random(int64_t dim, nn_knn_metric metric)
     free(pairs);
 }
 
+/* Leave-one-out over several chunks and tasks: 1500 rows of 4 features
+ * (whole numbers, so many exact distance ties), against a plain sort
+ * that skips the row itself. */
+static void test_leave_one_out(void)
+{
+    int64_t n = 1500, dim = 4, k = 7;
+    nn_rng r;
+    nn_rng_seed(&r, 99);
+    float *x = malloc(sizeof(float) * (size_t)(n * dim));
+    for (int64_t i = 0; i < n * dim; i++)
+        x[i] = (float)nn_rng_below(&r, 6);
+    int64_t *idx = malloc(sizeof(int64_t) * (size_t)(n * k));
+    CHECK(nn_knn_search(x, n, x, n, dim, k, NN_KNN_EUCLIDEAN, 1, idx, NULL, 0) == 0);
+    double *pairs = malloc(sizeof(double) * 2 * (size_t)n);
+    int bad = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t m = 0;
+        for (int64_t j = 0; j < n; j++) {
+            if (j == i)
+                continue;
+            double s = 0;
+            for (int64_t t = 0; t < dim; t++) {
+                double d = (double)x[i * dim + t] - x[j * dim + t];
+                s += d * d;
+            }
+            pairs[2 * m] = sqrt(s);
+            pairs[2 * m + 1] = (double)j;
+            m++;
+        }
+        qsort(pairs, (size_t)m, 2 * sizeof(double), cmp_pair);
+        for (int64_t t = 0; t < k; t++)
+            bad += idx[i * k + t] != (int64_t)pairs[2 * t + 1];
+    }
+    CHECK(bad == 0);
+    free(x);
+    free(idx);
+    free(pairs);
+}
+
 static void test_random(void)
 {
     check_random(3, NN_KNN_EUCLIDEAN);
@@ -164,5 +203,6 @@ int main(void)
     RUN(test_cosine);
     RUN(test_vote);
     RUN(test_random);
+    RUN(test_leave_one_out);
     return check_summary();
 }
