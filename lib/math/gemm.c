@@ -2,12 +2,12 @@
  *
  *   for jc3 in N step NC3              B panel (KC x NC3, packed, shared) in L3
  *     for pc in K step KC              K blocks in order: the only sum order
- *       pack B panel                   (parallel over column chunks)
+ *       pack B panel                   (first tasks of the parallel loop below)
  *       for each task (row chunk x column group), in parallel:
  *         pack its A rows (R x KC)     per-worker buffer, stays in L2
- *         for jc in group step NC      B block (KC x NC) in L2
+ *         for jc in group step nc      B block (KC x nc) in L2, nc >= NC
  *           for ir in R step MR        A micro-panel (MR x KC) in L1
- *             for jr in NC step NR     micro-kernel on an MR x NR tile of C
+ *             for jr in nc step NR     micro-kernel on an MR x NR tile of C
  *
  * Packing is skipped where it does not pay: A is read in place when not
  * transposed or when K is small, B not transposed when M is small, and a
