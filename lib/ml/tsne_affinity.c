@@ -130,17 +130,33 @@ static void knn_task(void *vctx, int task, int worker)
         int len = c->heap_len[q];
         const float *g = c->g + r * c->cn;
         const float nq = c->norm[q];
-        for (int64_t j = 0; j < c->cn; j++) {
+        const float *nc = c->norm + c->c0;
+        int64_t j = 0;
+        /* Fill the heap first; afterwards nearly every candidate is
+         * farther than the current k-th, so test 16 at a time against
+         * that bound (a loop the compiler vectorises) and only look
+         * closer at blocks holding a hit. */
+        for (; j < c->cn && len < c->k; j++) {
             int64_t col = c->c0 + j;
-            if (col == q)
+            if (col != q)
+                heap_push(hd, hi, &len, nq + nc[j] - 2.0f * g[j], (int32_t)col);
+        }
+        for (; j < c->cn; j += 16) {
+            int64_t m = c->cn - j < 16 ? c->cn - j : 16;
+            float bound = hd[0];
+            int any = 0;
+            for (int64_t b = 0; b < m; b++)
+                any |= nq + nc[j + b] - 2.0f * g[j + b] < bound;
+            if (!any)
                 continue;
-            float dd = nq + c->norm[col] - 2.0f * g[j];
-            if (len < c->k) {
-                heap_push(hd, hi, &len, dd, (int32_t)col);
-            } else if (dd < hd[0]) {
-                hd[0] = dd;
-                hi[0] = (int32_t)col;
-                heap_sift_down(hd, hi, len, 0);
+            for (int64_t b = 0; b < m; b++) {
+                int64_t col = c->c0 + j + b;
+                float dd = nq + nc[j + b] - 2.0f * g[j + b];
+                if (dd < hd[0] && col != q) {
+                    hd[0] = dd;
+                    hi[0] = (int32_t)col;
+                    heap_sift_down(hd, hi, len, 0);
+                }
             }
         }
         c->heap_len[q] = len;
