@@ -59,7 +59,9 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_NAMES := $(TOOL_SRC:tools/%.c=%)
 
-.SECONDARY:
+# Keep the objects of tools and tests (make would delete them as intermediates),
+# without making every object secondary: a deleted object must be rebuilt.
+.SECONDARY: $(TOOL_SRC:%.c=$(BUILD)/%.o) $(UNIT_SRC:%.c=$(BUILD)/%.o)
 .PHONY: all test unit bats bench install uninstall clean man check-bats size
 all: $(TOOLS) $(LIB_A)
 
