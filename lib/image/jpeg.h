@@ -24,6 +24,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Larger images are refused: a few hundred bytes of JPEG can declare a
+ * 65535 x 65535 image (end-of-band runs cost almost nothing), and its
+ * coefficients alone would take gigabytes. */
+#define NN_JPEG_MAX_PIXELS ((int64_t)1 << 28)
+
 /* Decode a JPEG held in memory into an 8-bit image with 1 (gray) or 3
  * (RGB) channels.  On failure *out is zeroed (nothing to free). */
 int nn_jpeg_decode(const uint8_t *data, size_t len, nn_image *out);

@@ -168,6 +168,8 @@ static int build_huff(huff_table *h, const uint8_t *counts, const uint8_t *vals,
         h->valoffset[l] = k - code;
         h->maxcode[l] = n ? code + n - 1 : -1;
         for (int i = 0; i < n; i++, k++, code++) {
+            if (code >= (1 << l))
+                return nn_set_error("corrupt JPEG: bad Huffman table (too many codes of length %d)", l);
             if (l <= FAST_BITS) {
                 int shift = FAST_BITS - l;
                 for (int j = 0; j < (1 << shift); j++) {
@@ -176,8 +178,6 @@ static int build_huff(huff_table *h, const uint8_t *counts, const uint8_t *vals,
                 }
             }
         }
-        if (code > (1 << l))
-            return nn_set_error("bad Huffman table (too many codes of length %d)", l);
         code <<= 1;
     }
     h->present = 1;
@@ -238,6 +238,9 @@ static int parse_sof(decoder *d, const uint8_t *p, int n, int marker)
         return nn_set_error("JPEG with the height in a DNL marker is not supported");
     if (d->width == 0)
         return nn_set_error("corrupt JPEG: zero width");
+    if ((int64_t)d->width * d->height > NN_JPEG_MAX_PIXELS)
+        return nn_set_error("JPEG image too large (%dx%d, more than %lld pixels)", d->width, d->height,
+                            (long long)NN_JPEG_MAX_PIXELS);
     if (d->ncomp == 4)
         return nn_set_error("CMYK/YCCK (4-component) JPEG is not supported");
     if (d->ncomp != 1 && d->ncomp != 3)

@@ -80,6 +80,12 @@ int nn_pnm_decode(const uint8_t *data, size_t len, nn_image *out)
     size_t n;
     if (nn_mul_size((size_t)w, (size_t)h, &n) || nn_mul_size(n, (size_t)channels, &n))
         return -1;
+    /* Check the data can be there before allocating for it: every sample
+     * takes at least one bit (P4), byte (plain) or sample size (raw). */
+    size_t avail = c.len - c.pos;
+    if (bitmap && !plain ? (avail / (((size_t)w + 7) / 8) < (size_t)h)
+                         : (avail / (plain ? 1 : depth16 ? 2 : 1) < n))
+        return nn_set_error("truncated PNM file");
     void *pix = nn_alloc(n, depth16 ? 2 : 1);
     if (!pix)
         return -1;

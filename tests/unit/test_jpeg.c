@@ -225,6 +225,23 @@ static void test_unsupported_kinds(void)
     CHECK(nn_jpeg_decode(b, 1, &im) < 0);
 }
 
+static void test_bad_tables_and_sizes(void)
+{
+    nn_image im;
+    /* A Huffman table with three 1-bit codes (only two exist). */
+    uint8_t dht[] = {0xFF, 0xD8, 0xFF, 0xC4, 0, 22, 0x00, 3, 0, 0, 0, 0, 0, 0, 0,
+                     0,    0,    0,    0,    0, 0,  0,    0, 1, 2, 0xFF, 0xD9};
+    CHECK(nn_jpeg_decode(dht, sizeof dht, &im) < 0 && strstr(nn_last_error(), "Huffman"));
+    /* 200 codes of length 7 (128 exist): the fast table must not overflow. */
+    uint8_t big[17 + 200 + 8] = {0xFF, 0xD8, 0xFF, 0xC4, 0, (uint8_t)(2 + 17 + 200), 0x10, 0, 0, 0, 0, 0, 0, 200};
+    CHECK(nn_jpeg_decode(big, sizeof big, &im) < 0 && strstr(nn_last_error(), "Huffman"));
+    /* A tiny file declaring 65535 x 65535 is refused before any allocation. */
+    uint8_t b[64];
+    size_t n = make_header(b, 0xC0, 8, 1);
+    b[7] = b[8] = b[9] = b[10] = 0xFF;
+    CHECK(nn_jpeg_decode(b, n, &im) < 0 && strstr(nn_last_error(), "too large"));
+}
+
 /* Every prefix must fail cleanly (or, for a prefix missing only the
  * EOI marker... also fail: the decoder asks for the whole file). */
 static void test_truncations(void)
@@ -302,6 +319,7 @@ int main(void)
     RUN(test_load_by_magic);
     RUN(test_arithmetic_refused);
     RUN(test_unsupported_kinds);
+    RUN(test_bad_tables_and_sizes);
     RUN(test_truncations);
     RUN(test_random_corruption);
     return check_summary();
