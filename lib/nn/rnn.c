@@ -131,10 +131,21 @@ static void step_fwd(void *vctx, int task, int worker)
     }
 }
 
-static int chunks(int64_t n)
+/* Tasks for the elementwise part of a step: one when it is too small to
+ * be worth waking the pool (a step of a small batch is microseconds). */
+static int chunks(int64_t n, int64_t u)
 {
-    int k = nn_threads();
+    int64_t k = nn_threads(), big = n * u / 8192 + 1;
+    k = k < big ? k : big;
     return (int)(n < k ? n : k);
+}
+
+static void run(int nchunks, nn_task_fn fn, void *ctx)
+{
+    if (nchunks == 1)
+        fn(ctx, 0, 0);
+    else
+        nn_parallel_for(nchunks, fn, ctx);
 }
 
 static int direction_forward(nn_layer *l, const dims *d, int dir, const float *x, float *cache, float *work)
@@ -152,7 +163,7 @@ static int direction_forward(nn_layer *l, const dims *d, int dir, const float *x
         memcpy(A + r * gu, bias, sizeof(float) * (size_t)gu);
     nn_sgemm(0, 0, n * T, gu, in, 1.0f, x, in, W, gu, 1.0f, A, gu);
 
-    step_ctx c = {l, d, A, H, l->cell == NN_CELL_LSTM ? C : NULL, RH, R, bias + gu, zeros, 0, -1, chunks(n)};
+    step_ctx c = {l, d, A, H, l->cell == NN_CELL_LSTM ? C : NULL, RH, R, bias + gu, zeros, 0, -1, chunks(n, u)};
     for (int64_t s = 0; s < T; s++) {
         int64_t t = dir ? T - 1 - s : s, tp = s ? (dir ? t + 1 : t - 1) : -1;
         if (gru) { /* R (n, gu) = h' U + b' */
@@ -165,7 +176,7 @@ static int direction_forward(nn_layer *l, const dims *d, int dir, const float *x
         }
         c.t = t;
         c.tp = tp;
-        nn_parallel_for(c.nchunks, step_fwd, &c);
+        run(c.nchunks, step_fwd, &c);
     }
     /* this direction's output */
     for (int64_t b = 0; b < n; b++) {
@@ -314,13 +325,13 @@ static int direction_backward(nn_layer *l, const dims *d, int dir, const float *
     float *dh = Hp + n * T * u, *dc = dh + n * u, *zeros = dc + n * u;
     memset(dh, 0, sizeof(float) * (size_t)(2 * n * u + u));
 
-    bstep_ctx c = {l, d, A, H, C, RH, dY, zeros, dA, dR, dh, dc, 0, -1, 0, chunks(n)};
+    bstep_ctx c = {l, d, A, H, C, RH, dY, zeros, dA, dR, dh, dc, 0, -1, 0, chunks(n, u)};
     for (int64_t s = T - 1; s >= 0; s--) {
         int64_t t = dir ? T - 1 - s : s, tp = s ? (dir ? t + 1 : t - 1) : -1;
         c.t = t;
         c.tp = tp;
         c.s = s;
-        nn_parallel_for(c.nchunks, step_bwd, &c);
+        run(c.nchunks, step_bwd, &c);
         /* dh' += dR_t U^T (the direct part is already in dh) */
         if (tp >= 0)
             nn_sgemm(0, 1, n, u, gu, 1.0f, dR + t * gu, T * gu, U, gu, 1.0f, dh, u);

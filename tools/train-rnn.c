@@ -1,0 +1,419 @@
+/* train-rnn: a recurrent sequence tagger (the assignment's NER model):
+ * embedding (optionally from word vectors, frozen or trained) -> dropout
+ * -> recurrent layers (rnn/lstm/gru, bidirectional) -> dense softmax over
+ * the tags at every step, trained with masked sparse categorical
+ * cross-entropy by the shared loop (lib/nn/train.h).  The model file
+ * keeps the vocabulary, the tag list and the normalization so that
+ * `predict --text` can tag raw text. */
+#include "core/cli.h"
+#include "core/mem.h"
+#include "io/npy.h"
+#include "io/safetensors.h"
+#include "nn/losses.h"
+#include "nn/model.h"
+#include "nn/optim.h"
+#include "nn/rnn.h"
+#include "nn/train.h"
+#include "text/normalize.h"
+#include "text/vocabfile.h"
+#include "text/wordvec.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *x_path, *y_path, *vx_path, *vy_path, *vocab_path, *tags_path, *vectors_path, *out_path;
+static const char *history_path, *ckpt_path, *cell_name = "lstm", *merge_name = "concat", *optim_name = "adam";
+static const char *norm_name = "lower";
+static double val_frac = 0, dropout = 0.2, lr = 1e-3, clipnorm = 0;
+static int freeze = 0, units = 100, layers = 1, bidir = 0, epochs = 15, batch = 128, patience = 0;
+static int mask_padding = 1, count_padding = 0, summary = 0, resume = 0, emb_dim = 0;
+static int64_t seed = 1;
+
+static const nn_option opts[] = {
+    {"x", 0, NN_OPT_STRING, &x_path, "FILE", "training token ids (N, T), from pad / train-test-split", NULL},
+    {"y", 0, NN_OPT_STRING, &y_path, "FILE", "training tag ids (N, T)", NULL},
+    {"val-x", 0, NN_OPT_STRING, &vx_path, "FILE", "validation token ids", NULL},
+    {"val-y", 0, NN_OPT_STRING, &vy_path, "FILE", "validation tag ids", NULL},
+    {"val", 0, NN_OPT_DOUBLE, &val_frac, "F", "hold out the last F of the training rows for validation (as Keras)", NULL},
+    {"vocab", 0, NN_OPT_STRING, &vocab_path, "FILE", "vocab.tsv of the token ids (required)", NULL},
+    {"tags", 0, NN_OPT_STRING, &tags_path, "FILE", "vocab.tsv of the tag ids (required)", NULL},
+    {"vectors", 0, NN_OPT_STRING, &vectors_path, "FILE", "initial embedding: word2vec/GloVe vectors (zeros for missing words)", NULL},
+    {"embedding-dim", 0, NN_OPT_INT, &emb_dim, "N", "embedding width (0: the vectors' width, else 100)", NULL},
+    {"freeze-embedding", 0, NN_OPT_FLAG, &freeze, NULL, "do not train the embedding", NULL},
+    {"normalize", 0, NN_OPT_CHOICE, &norm_name, "MODE", "the normalization the vocabulary was built with (for predict --text)", "none|lower|stem"},
+    {"cell", 0, NN_OPT_CHOICE, &cell_name, "C", "recurrent cell", "lstm|gru|rnn"},
+    {"units", 'u', NN_OPT_INT, &units, "N", "units per recurrent layer (and direction)", NULL},
+    {"layers", 0, NN_OPT_INT, &layers, "N", "stacked recurrent layers", NULL},
+    {"bidirectional", 0, NN_OPT_FLAG, &bidir, NULL, "read the sentence in both directions", NULL},
+    {"merge", 0, NN_OPT_CHOICE, &merge_name, "M", "how the two directions are combined", "concat|sum|mul|ave"},
+    {"dropout", 0, NN_OPT_DOUBLE, &dropout, "R", "dropout after the embedding and between recurrent layers", NULL},
+    {"epochs", 'e', NN_OPT_INT, &epochs, "N", "training epochs", NULL},
+    {"batch", 'b', NN_OPT_INT, &batch, "N", "batch size", NULL},
+    {"optimizer", 0, NN_OPT_CHOICE, &optim_name, "O", "optimizer (Keras defaults)", "adam|rmsprop|sgd"},
+    {"lr", 0, NN_OPT_DOUBLE, &lr, "LR", "learning rate", NULL},
+    {"clipnorm", 0, NN_OPT_DOUBLE, &clipnorm, "C", "clip each gradient tensor to this norm (0: off)", NULL},
+    {"seed", 's', NN_OPT_INT64, &seed, "N", "random seed (init, shuffles, dropout)", NULL},
+    {"patience", 0, NN_OPT_INT, &patience, "N", "stop after N epochs without a better val_loss (0: off)", NULL},
+    {"mask-padding", 0, NN_OPT_FLAG, &mask_padding, NULL, "padding (id 0) is masked: not scored, state carried (Keras mask_zero)", NULL},
+    {"count-padding", 0, NN_OPT_FLAG, &count_padding, NULL, "no mask: padding is a class like any other (the assignment's Keras code)", NULL},
+    {"summary", 0, NN_OPT_FLAG, &summary, NULL, "print the model summary (Keras-like) on stdout and exit", NULL},
+    {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "the trained model (.safetensors)", NULL},
+    {"history", 0, NN_OPT_STRING, &history_path, "FILE", "per-epoch TSV: epoch, loss, val_loss, seconds", NULL},
+    {"checkpoint", 0, NN_OPT_STRING, &ckpt_path, "FILE", "checkpoint written after every epoch", NULL},
+    {"resume", 0, NN_OPT_FLAG, &resume, NULL, "continue from --checkpoint (same options as the first run)", NULL},
+    {0}};
+
+static const nn_cli cli = {
+    "train-rnn", "[options] --x X.npy --y Y.npy --vocab vocab.tsv --tags tags.tsv -o MODEL",
+    "Train a recurrent tagger: embedding -> dropout -> rnn/lstm/gru layers -> softmax over the tags at every step.\n"
+    "Loss: sparse categorical cross-entropy averaged over the scored steps.  The model file keeps the\n"
+    "vocabulary, tags and normalization, so predict can tag raw text.\n"
+    "Ctrl-C stops at the end of the current batch and keeps the last checkpoint.",
+    opts, 0, 0};
+
+/* ---- data ---- */
+
+typedef struct {
+    nn_array x, y; /* x float32 ids, y int32 tags, (n, T) */
+} tagset;
+
+static void load_ids(const char *path, nn_array *a, nn_dtype want)
+{
+    if (nn_npy_load(path, a) < 0)
+        nn_die_lib(path);
+    if (a->ndim != 2 || a->shape[0] < 1 || a->shape[1] < 1) {
+        char buf[64];
+        nn_shape_format(a, buf, sizeof buf);
+        nn_die(path, "expected ids of shape (N, T), got %s", buf);
+    }
+    if (nn_dtype_is_float(a->dtype))
+        nn_die(path, "ids must be integers, not %s", nn_dtype_name(a->dtype));
+    if (nn_array_convert_inplace(a, want) < 0)
+        nn_die_lib(path);
+}
+
+static void load_set(const char *xp, const char *yp, int64_t vocab, int64_t ntags, tagset *s)
+{
+    nn_array xi;
+    load_ids(xp, &xi, NN_I64);
+    load_ids(yp, &s->y, NN_I32);
+    if (xi.shape[0] != s->y.shape[0] || xi.shape[1] != s->y.shape[1])
+        nn_die(yp, "shape (%" PRId64 ", %" PRId64 ") does not match %s (%" PRId64 ", %" PRId64 ")", s->y.shape[0],
+               s->y.shape[1], xp, xi.shape[0], xi.shape[1]);
+    const int64_t *xv = xi.data;
+    const int32_t *yv = s->y.data;
+    size_t n = nn_array_count(&xi);
+    for (size_t i = 0; i < n; i++) {
+        if (xv[i] < 0 || xv[i] >= vocab)
+            nn_die(xp, "id %" PRId64 " at row %zu is outside the vocabulary (%" PRId64 " words)", xv[i],
+                   i / (size_t)xi.shape[1], vocab);
+        if (yv[i] < 0 || yv[i] >= ntags)
+            nn_die(yp, "tag %d at row %zu is outside the tag list (%" PRId64 " tags)", yv[i],
+                   i / (size_t)xi.shape[1], ntags);
+    }
+    if (nn_array_convert(&xi, NN_F32, &s->x) < 0)
+        nn_die_lib(xp);
+    nn_array_free(&xi);
+}
+
+/* the last `rows` rows of a into b (a keeps the others) */
+static void split_tail(nn_array *a, nn_array *b, int64_t rows)
+{
+    int64_t keep = a->shape[0] - rows, rs = nn_array_row_size(a);
+    size_t es = nn_dtype_size(a->dtype);
+    if (nn_array_alloc(b, a->dtype, 2, (int64_t[]){rows, a->shape[1]}) < 0)
+        nn_die_lib(NULL);
+    memcpy(b->data, (char *)a->data + (size_t)(keep * rs) * es, (size_t)(rows * rs) * es);
+    a->shape[0] = keep;
+}
+
+/* ---- the batch ---- */
+
+typedef struct {
+    nn_model *m;
+    nn_seq *s;
+    const tagset *train, *val;
+    int64_t T, k;
+    int masked;
+    float *xb, *wb;   /* (bs, T) ids, loss weights */
+    uint8_t *mb;      /* (bs, T) recurrent mask */
+    int32_t *lb;      /* (bs, T) labels */
+    float *grad;      /* (bs, T, k) */
+} tagger;
+
+static int tag_batch(void *ctx, const int64_t *idx, int64_t n, int train, int val, uint64_t step, double *loss)
+{
+    tagger *g = ctx;
+    const tagset *d = val ? g->val : g->train;
+    int64_t T = g->T;
+    double count = 0;
+    for (int64_t i = 0; i < n; i++) {
+        memcpy(g->xb + i * T, (const float *)d->x.data + idx[i] * T, sizeof(float) * (size_t)T);
+        memcpy(g->lb + i * T, (const int32_t *)d->y.data + idx[i] * T, sizeof(int32_t) * (size_t)T);
+    }
+    for (int64_t i = 0; i < n * T; i++) {
+        g->mb[i] = g->xb[i] != 0;
+        g->wb[i] = g->masked ? (float)g->mb[i] : 1.0f;
+        count += g->wb[i];
+    }
+    nn_model_set_mask(g->m, g->masked ? g->mb : NULL);
+    const float *p = nn_seq_forward(g->s, g->xb, n, train, step);
+    if (!p)
+        return -1;
+    double l = nn_loss_sparse_cce(p, 0, g->lb, g->wb, -1, NULL, n * T, g->k, count > 0 ? 1.0 / count : 0.0,
+                                  train ? g->grad : NULL);
+    if (isnan(l))
+        return -1;
+    *loss = l;
+    if (train && nn_seq_backward(g->s, g->grad, NULL, n) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- the model ---- */
+
+static nn_model *build(int64_t T, int64_t vocab, int64_t ntags, int64_t dim)
+{
+    nn_model *m = nn_model_new("tagger");
+    nn_shape in = {1, {T}};
+    nn_seq *s = m ? nn_model_add_part(m, "model", &in) : NULL;
+    if (!s || nn_seq_add(s, nn_embedding(vocab, dim)) < 0)
+        goto fail;
+    if (dropout > 0 && nn_seq_add(s, nn_dropout((float)dropout, (uint64_t)seed + 1)) < 0)
+        goto fail;
+    for (int i = 0; i < layers; i++) {
+        nn_cell_kind c = (nn_cell_kind)nn_cell_parse(cell_name);
+        nn_layer *l = bidir ? nn_bidirectional(c, units, 1, (nn_merge_mode)nn_merge_parse(merge_name))
+                            : nn_recurrent(c, units, 1);
+        if (l)
+            l->masking = mask_padding;
+        if (nn_seq_add(s, l) < 0)
+            goto fail;
+        if (dropout > 0 && i + 1 < layers && nn_seq_add(s, nn_dropout((float)dropout, (uint64_t)seed + 2 + i)) < 0)
+            goto fail;
+    }
+    if (nn_seq_add(s, nn_dense(ntags, NN_ACT_SOFTMAX)) < 0)
+        goto fail;
+    return m;
+fail:
+    nn_model_free(m);
+    return NULL;
+}
+
+/* word list as one metadata string: the words in id order, '\n' between */
+static char *join_words(const nn_strmap *m)
+{
+    size_t len = 1;
+    for (int64_t i = 0; i < m->n; i++)
+        len += m->lens[i] + 1;
+    char *s = nn_alloc(len, 1), *p = s;
+    if (!s)
+        return NULL;
+    for (int64_t i = 0; i < m->n; i++) {
+        memcpy(p, m->keys[i], m->lens[i]);
+        p += m->lens[i];
+        if (i + 1 < m->n)
+            *p++ = '\n';
+    }
+    *p = 0;
+    return s;
+}
+
+static void settings_meta(nn_safetensors *st, const char *words, const char *tags, int64_t T)
+{
+    char b[8][64];
+    snprintf(b[0], 64, "%d", epochs);
+    snprintf(b[1], 64, "%d", batch);
+    snprintf(b[2], 64, "%" PRId64, seed);
+    snprintf(b[3], 64, "%.17g", lr);
+    snprintf(b[4], 64, "%" PRId64, T);
+    snprintf(b[5], 64, "%.17g", dropout);
+    if (nn_st_set_meta(st, "train.tool", "train-rnn") < 0 || nn_st_set_meta(st, "train.epochs", b[0]) < 0 ||
+        nn_st_set_meta(st, "train.batch", b[1]) < 0 || nn_st_set_meta(st, "train.seed", b[2]) < 0 ||
+        nn_st_set_meta(st, "train.lr", b[3]) < 0 || nn_st_set_meta(st, "train.optimizer", optim_name) < 0 ||
+        nn_st_set_meta(st, "train.dropout", b[5]) < 0 || nn_st_set_meta(st, "text.maxlen", b[4]) < 0 ||
+        nn_st_set_meta(st, "text.normalize", norm_name) < 0 ||
+        nn_st_set_meta(st, "text.mask_padding", mask_padding ? "1" : "0") < 0 ||
+        nn_st_set_meta(st, "text.vocab", words) < 0 || nn_st_set_meta(st, "text.tags", tags) < 0)
+        nn_die_lib(NULL);
+}
+
+int main(int argc, char **argv)
+{
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    if (count_padding)
+        mask_padding = 0;
+    if (units < 1 || layers < 1 || epochs < 0 || batch < 1 || patience < 0 || !(lr >= 0) || emb_dim < 0 ||
+        !(dropout >= 0 && dropout < 1) || !(val_frac >= 0 && val_frac < 1) || !(clipnorm >= 0))
+        nn_usage("--units, --layers, --batch must be positive; --dropout and --val in [0, 1)");
+    if (!x_path || !y_path || !vocab_path || !tags_path)
+        nn_usage("--x, --y, --vocab and --tags are required");
+    if (!summary && !out_path)
+        nn_usage("-o MODEL.safetensors is required");
+    if (resume && !ckpt_path)
+        nn_usage("--resume needs --checkpoint FILE");
+    if ((vx_path != NULL) != (vy_path != NULL))
+        nn_usage("--val-x and --val-y go together");
+    if (vx_path && val_frac > 0)
+        nn_usage("give --val-x/--val-y or --val, not both");
+
+    nn_strmap vocab, tags;
+    if (nn_vocab_load(vocab_path, &vocab) < 0)
+        nn_die_lib(vocab_path);
+    if (nn_vocab_load(tags_path, &tags) < 0)
+        nn_die_lib(tags_path);
+
+    nn_wordvec wv = {0};
+    int64_t dim = emb_dim;
+    if (vectors_path) {
+        if (nn_wordvec_load(vectors_path, NN_WV_AUTO, &wv) < 0)
+            nn_die_lib(vectors_path);
+        if (emb_dim && wv.dim != emb_dim)
+            nn_die(vectors_path, "vectors have %d values, --embedding-dim is %d", wv.dim, emb_dim);
+        dim = wv.dim;
+    } else if (freeze) {
+        nn_usage("--freeze-embedding needs --vectors (a frozen random embedding learns nothing)");
+    }
+    if (!dim)
+        dim = 100;
+
+    tagset train = {{0}, {0}}, val = {{0}, {0}};
+    load_set(x_path, y_path, vocab.n, tags.n, &train);
+    int64_t T = train.x.shape[1];
+    if (vx_path) {
+        load_set(vx_path, vy_path, vocab.n, tags.n, &val);
+        if (val.x.shape[1] != T)
+            nn_die(vx_path, "sequences of %" PRId64 " steps, the training ones %" PRId64, val.x.shape[1], T);
+    } else if (val_frac > 0) {
+        int64_t nv = (int64_t)((double)train.x.shape[0] * val_frac);
+        if (nv < 1 || nv >= train.x.shape[0])
+            nn_die(x_path, "--val %g leaves no validation or no training rows", val_frac);
+        split_tail(&train.x, &val.x, nv);
+        split_tail(&train.y, &val.y, nv);
+    }
+
+    nn_model *m = build(T, vocab.n, tags.n, dim);
+    if (!m || nn_model_init(m, (uint64_t)seed) < 0 || nn_rnn_model_init(m, (uint64_t)seed) < 0)
+        nn_die_lib(NULL);
+    nn_seq *s = m->parts[0];
+    nn_param *emb = &s->layers[0]->p[0];
+    if (vectors_path) { /* by vocabulary lookup, zeros for missing words */
+        int64_t found = 0;
+        for (int64_t i = 0; i < vocab.n; i++) {
+            int64_t r = i == 0 ? -1 : nn_wordvec_find(&wv, vocab.keys[i], vocab.lens[i]);
+            float *row = emb->w + i * dim;
+            if (r >= 0) {
+                memcpy(row, wv.vec + r * dim, sizeof(float) * (size_t)dim);
+                found++;
+            } else {
+                memset(row, 0, sizeof(float) * (size_t)dim);
+            }
+        }
+        fprintf(stderr, "train-rnn: %s: vectors for %" PRId64 " of %" PRId64 " vocabulary words\n", vectors_path,
+                found, vocab.n);
+        nn_wordvec_free(&wv);
+    }
+    /* frozen: the gradient buffer stays (the embedding's backward writes
+     * it) but the optimizer never sees it and summaries count it apart */
+    emb->trainable = !freeze;
+
+    if (summary) {
+        nn_model_summary(m, stdout);
+        nn_model_free(m);
+        return 0;
+    }
+
+    nn_optim o;
+    nn_optim_init(&o, (nn_optim_kind)nn_optim_parse(optim_name));
+    if (lr > 0)
+        o.lr = lr;
+    o.clipnorm = clipnorm;
+    int np;
+    nn_param **ps = nn_model_params(m, 1, &np);
+    if (!ps || nn_optim_attach(&o, ps, np) < 0)
+        nn_die_lib(NULL);
+    free(ps);
+
+    char *words = join_words(&vocab), *tagw = join_words(&tags);
+    if (!words || !tagw)
+        nn_die_lib(NULL);
+    nn_safetensors meta;
+    nn_st_init(&meta);
+    settings_meta(&meta, words, tagw, T);
+    nn_meta *mv = nn_calloc((size_t)meta.meta_count + 1, sizeof *mv);
+    if (!mv)
+        nn_die_lib(NULL);
+    for (int i = 0; i < meta.meta_count; i++) {
+        mv[i].key = meta.meta_keys[i];
+        mv[i].value = meta.meta_values[i];
+    }
+
+    tagger g = {m, s, &train, &val, T, tags.n, mask_padding, NULL, NULL, NULL, NULL, NULL};
+    g.xb = nn_alloc((size_t)batch, (size_t)T * sizeof(float));
+    g.wb = nn_alloc((size_t)batch, (size_t)T * sizeof(float));
+    g.mb = nn_alloc((size_t)batch, (size_t)T);
+    g.lb = nn_alloc((size_t)batch, (size_t)T * sizeof(int32_t));
+    g.grad = nn_alloc((size_t)batch, (size_t)(T * tags.n) * sizeof(float));
+    if (!g.xb || !g.wb || !g.mb || !g.lb || !g.grad)
+        nn_die_lib(NULL);
+
+    nn_train_task task = {&g, train.x.shape[0], val.x.data ? val.x.shape[0] : 0, tag_batch};
+    nn_train_opts to;
+    nn_train_defaults(&to);
+    to.epochs = epochs;
+    to.batch = batch;
+    to.seed = (uint64_t)seed;
+    to.patience = patience;
+    to.history = history_path;
+    to.checkpoint = ckpt_path;
+    to.resume = resume;
+    to.meta = mv;
+    to.nmeta = meta.meta_count;
+    nn_train_result res;
+    if (nn_train(m, &o, &task, &to, &res) < 0)
+        nn_die_lib(resume ? ckpt_path : x_path);
+    if (res.interrupted) {
+        if (ckpt_path)
+            nn_die(NULL, "interrupted; the checkpoint %s holds epoch %d (continue with --resume)", ckpt_path,
+                   res.epochs_done);
+        nn_die(NULL, "interrupted; nothing saved (use --checkpoint to keep progress)");
+    }
+    if (res.stopped_early)
+        fprintf(stderr, "train-rnn: early stop after epoch %d (best val_loss %.6g)\n", res.epochs_done, res.best);
+    fprintf(stderr, "train-rnn: params trainable %" PRId64 ", non-trainable %" PRId64 "\n",
+            nn_model_param_count(m, 1), nn_model_param_count(m, 0));
+
+    nn_safetensors st;
+    nn_st_init(&st);
+    if (nn_model_to_st(m, &st) < 0)
+        nn_die_lib(out_path);
+    settings_meta(&st, words, tagw, T);
+    char done[32];
+    snprintf(done, sizeof done, "%d", res.epochs_done);
+    if (nn_st_set_meta(&st, "train.epochs_done", done) < 0 || nn_st_save(&st, out_path) < 0)
+        nn_die_lib(out_path);
+    nn_st_free(&st);
+    nn_st_free(&meta);
+    free(mv);
+    free(words);
+    free(tagw);
+    free(g.xb);
+    free(g.wb);
+    free(g.mb);
+    free(g.lb);
+    free(g.grad);
+    nn_optim_free(&o);
+    nn_model_free(m);
+    nn_array_free(&train.x);
+    nn_array_free(&train.y);
+    nn_array_free(&val.x);
+    nn_array_free(&val.y);
+    nn_strmap_free(&vocab);
+    nn_strmap_free(&tags);
+    free(args);
+    return 0;
+}
