@@ -9,6 +9,7 @@
 
 static const double PI = 3.14159265358979323846;
 static const double KAISER_BETA = 8.6;
+#define MAX_TAPS 4096
 
 static int64_t gcd64(int64_t a, int64_t b)
 {
@@ -57,7 +58,7 @@ int64_t nn_resample_length(int64_t n, int in_rate, int out_rate)
 static void phase_taps(double frac, int taps, double fc, double width, float *w)
 {
     double sum = 0;
-    double tmp[1024];
+    double tmp[MAX_TAPS];
     for (int k = 0; k < taps; k++) {
         double d = (double)(k - taps / 2 + 1) - frac;
         tmp[k] = kernel(d, fc, width);
@@ -91,10 +92,10 @@ int nn_resample(const float *x, int64_t n, int in_rate, int out_rate, float **ou
     /* Half-width in input samples: ZEROS zero crossings of the sinc. */
     double width = NN_RESAMPLE_ZEROS / (2 * fc);
     int taps = 2 * (int)ceil(width) + 2;
-    if (taps > 1024) /* down-sampling by more than ~30x */
+    if (taps > MAX_TAPS) /* down-sampling by more than ~60x */
         return free(y), nn_set_error("resampling %d -> %d: ratio too large", in_rate, out_rate);
     float *table = NULL, *w = NULL;
-    if (up <= 4096) {
+    if ((double)up * taps <= 4e6) {
         table = nn_alloc((size_t)up * (size_t)taps, sizeof *table);
         if (!table)
             return free(y), -1;

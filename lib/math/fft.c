@@ -90,7 +90,7 @@ static void fft_pow2(const nn_fft_plan *p, double *x, int sign)
         size_t half = len / 2, step = n / len;
         for (size_t s = 0; s < n; s += len) {
             for (size_t k = 0; k < half; k++) {
-                double wr = p->tw[2 * k * step], wi = sign * p->tw[2 * k * step + 1];
+                double wr = p->tw[2 * k * step], wi = -sign * p->tw[2 * k * step + 1];
                 double *a = x + 2 * (s + k), *b = x + 2 * (s + k + half);
                 double br = b[0] * wr - b[1] * wi, bi = b[0] * wi + b[1] * wr;
                 b[0] = a[0] - br;
