@@ -3,8 +3,11 @@
  * table instead when stdout is a terminal). */
 #include "core/cli.h"
 #include "core/file.h"
+#include "core/mem.h"
 #include "io/npy.h"
 #include "ml/metrics.h"
+#include "text/strmap.h"
+#include "text/vocabfile.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -282,6 +285,100 @@ static int cmd_embed(int argc, char **argv)
     return 0;
 }
 
+/* entity: CoNLL entity scores plus token-level macro F1 */
+static int cmd_entity(int argc, char **argv)
+{
+    const char *true_path = NULL, *pred_path = NULL, *tags_path = NULL, *len_path = NULL;
+    const nn_option opts[] = {
+        {"true", 't', NN_OPT_STRING, &true_path, "FILE", "true tag ids (N, T) .npy", NULL},
+        {"pred", 'p', NN_OPT_STRING, &pred_path, "FILE", "predicted tag ids (N, T), or (N, T, K) scores", NULL},
+        {"tags", 0, NN_OPT_STRING, &tags_path, "FILE", "the tag vocab.tsv (names with B-/I- prefixes)", NULL},
+        {"lengths", 'l', NN_OPT_STRING, &len_path, "FILE",
+         "sentence lengths (N) .npy (default: up to the first <PAD> true tag)", NULL},
+        COMMON_OPTIONS,
+        {0}};
+    const nn_cli cli = {"metrics entity", "--true Y.npy --pred P.npy --tags tags.tsv [options]",
+                        "Entity-level precision/recall/F1 the CoNLL way (spans from IOB2 tags, a span counts\n"
+                        "only with its exact type and boundaries), per type and micro-averaged; and token-level\n"
+                        "macro F1: over every step and class (token_f1_macro_with_pad), over the real tokens\n"
+                        "without the <PAD>/<UNK> classes (token_f1_macro), and also without O\n"
+                        "(token_f1_macro_no_o).",
+                        opts, 0, 0};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    need(true_path, "--true");
+    need(pred_path, "--pred");
+    need(tags_path, "--tags");
+    nn_strmap tags;
+    if (nn_vocab_load(tags_path, &tags) < 0)
+        nn_die_lib(tags_path);
+    nn_array ta;
+    load(true_path, &ta);
+    if (ta.ndim != 2 || nn_dtype_is_float(ta.dtype))
+        nn_die(true_path, "expected integer tag ids of shape (N, T)");
+    int64_t n = ta.shape[0], t = ta.shape[1];
+    nn_array_free(&ta);
+    size_t nt, np;
+    int64_t *yt = load_labels(true_path, &nt), *yp = load_labels(pred_path, &np);
+    same_length(true_path, nt, pred_path, np);
+    int64_t *lengths = NULL;
+    if (len_path) {
+        size_t nl;
+        lengths = load_labels(len_path, &nl);
+        if ((int64_t)nl != n)
+            nn_die(len_path, "%zu lengths, but %s has %lld rows", nl, true_path, (long long)n);
+    }
+    int64_t pad = nn_strmap_find(&tags, NN_VOCAB_PAD, strlen(NN_VOCAB_PAD));
+    int64_t unk = nn_strmap_find(&tags, NN_VOCAB_UNK, strlen(NN_VOCAB_UNK));
+    int64_t o_id = nn_strmap_find(&tags, "O", 1);
+    nn_entity_result er;
+    if (nn_entity_scores(yt, yp, n, t, lengths, pad, (const char *const *)tags.keys, tags.n, &er) < 0)
+        nn_die_lib(pred_path);
+    nn_report r;
+    nn_report_init(&r);
+    if (nn_entity_report(&er, &r) < 0)
+        nn_die_lib(NULL);
+    /* token level: the scored steps only, unless with_pad */
+    int64_t *lt = nn_alloc(nt, sizeof *lt), *lp = nn_alloc(nt, sizeof *lp);
+    int64_t *labels = nn_alloc((size_t)tags.n, sizeof *labels);
+    if (!lt || !lp || !labels)
+        nn_die_lib(NULL);
+    size_t k = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t len = t;
+        if (lengths)
+            len = lengths[i] < t ? lengths[i] : t;
+        for (int64_t j = 0; j < len; j++) {
+            if (!lengths && yt[i * t + j] == pad)
+                continue;
+            lt[k] = yt[i * t + j];
+            lp[k++] = yp[i * t + j];
+        }
+    }
+    for (int pass = 0; pass < 3; pass++) {
+        static const char *names[3] = {"token_f1_macro_with_pad", "token_f1_macro", "token_f1_macro_no_o"};
+        size_t nlab = 0;
+        for (int64_t c = 0; c < tags.n; c++)
+            if (pass == 0 || (c != pad && c != unk && (pass == 1 || c != o_id)))
+                labels[nlab++] = c;
+        nn_classify_opts co = {labels, nlab, 0, 0};
+        nn_classify_result cr;
+        int rc = pass == 0 ? nn_classify(yt, yp, nt, &co, &cr) : nn_classify(lt, lp, k, &co, &cr);
+        if (rc < 0)
+            nn_die_lib(pred_path);
+        if (nn_report_add(&r, names[pass], NULL, cr.avg_f1[NN_AVG_MACRO]) < 0)
+            nn_die_lib(NULL);
+        if (pass == 1 && nn_report_add(&r, "token_accuracy", NULL, cr.accuracy) < 0)
+            nn_die_lib(NULL);
+        nn_classify_free(&cr);
+    }
+    write_report(&r);
+    nn_report_free(&r);
+    nn_strmap_free(&tags);
+    free(yt), free(yp), free(lengths), free(lt), free(lp), free(labels), free(args);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*run)(int, char **);
@@ -292,6 +389,7 @@ static const struct {
     {"cluster", cmd_cluster, "normalized mutual information and adjusted Rand index"},
     {"recon", cmd_recon, "reconstruction error: MSE, MAE, binary cross-entropy"},
     {"embed", cmd_embed, "trustworthiness and k-NN accuracy of an embedding"},
+    {"entity", cmd_entity, "entity-level (CoNLL) precision/recall/F1 of IOB2 tags, token macro F1"},
 };
 
 static void top_help(void)
@@ -308,7 +406,7 @@ int main(int argc, char **argv)
 {
     nn_set_program_name("metrics");
     if (argc < 2)
-        nn_usage("a command is required (classify, segment, cluster, recon, embed)");
+        nn_usage("a command is required (classify, segment, cluster, recon, embed, entity)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         top_help();
@@ -323,5 +421,5 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
     if (cmd[0] == '-')
         nn_usage("unknown option '%s' (a command comes first)", cmd);
-    nn_usage("unknown command '%s' (classify, segment, cluster, recon, embed)", cmd);
+    nn_usage("unknown command '%s' (classify, segment, cluster, recon, embed, entity)", cmd);
 }

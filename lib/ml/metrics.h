@@ -154,4 +154,34 @@ int nn_embed_scores(const float *high, int64_t dh, const float *low, int64_t dl,
                     const int64_t *labels, nn_embed_result *res);
 int nn_embed_report(const nn_embed_result *res, nn_report *r);
 
+/* ---- entity (metrics_entity.c) ---------------------------------------
+ * Entity-level scores of a sequence tagger the CoNLL way (conlleval):
+ * spans are read from IOB2 tags ("B-geo", "I-geo", "O"; an I- tag that
+ * does not continue a span of its type starts one, as conlleval does);
+ * a predicted span counts only if its type and both boundaries equal a
+ * true span's.  Tags without a B-/I- prefix (O, <PAD>, <UNK>) are
+ * outside any span.  Precision/recall/F1 per type and micro-averaged
+ * over all spans. */
+#define NN_ENTITY_MAX_TYPES 64
+
+typedef struct {
+    int ntypes;
+    char types[NN_ENTITY_MAX_TYPES][32];     /* sorted by name */
+    int64_t tp[NN_ENTITY_MAX_TYPES], n_pred[NN_ENTITY_MAX_TYPES], n_true[NN_ENTITY_MAX_TYPES];
+    double precision[NN_ENTITY_MAX_TYPES], recall[NN_ENTITY_MAX_TYPES], f1[NN_ENTITY_MAX_TYPES];
+    int64_t tp_all, pred_all, true_all;
+    double precision_micro, recall_micro, f1_micro;
+    int64_t tokens;                          /* tokens scored */
+} nn_entity_result;
+
+/* y_true, y_pred: (n, t) tag ids into tags[0..ntags); lengths (n) or
+ * NULL: the first lengths[i] steps of row i are scored, else the steps
+ * whose true tag is not pad_id (-1: every step).  An id outside the tag
+ * list is an error. */
+int nn_entity_scores(const int64_t *y_true, const int64_t *y_pred, int64_t n, int64_t t, const int64_t *lengths,
+                     int64_t pad_id, const char *const *tags, int64_t ntags, nn_entity_result *res);
+/* entity_precision/recall/f1/support per type (class = type name) and
+ * entity_*_micro overall. */
+int nn_entity_report(const nn_entity_result *res, nn_report *r);
+
 #endif
