@@ -507,5 +507,6 @@ int main(int argc, char **argv)
     free(j.err);
     free(j.err_file);
     free(tmp);
+    free(args);
     return 0;
 }
