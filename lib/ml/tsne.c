@@ -132,8 +132,9 @@ done:
 int nn_tsne_pca_init(const float *x, int64_t n, int64_t d, int dims, double *y)
 {
     if (d < dims)
-        return nn_set_error("PCA initialisation needs at least %d features per point, got %lld (use random initialisation)", dims,
-                            (long long)d);
+        return nn_set_error("PCA initialisation needs at least %d features per point, got %lld "
+                            "(use random initialisation)",
+                            dims, (long long)d);
     double *mean = nn_calloc((size_t)d, sizeof *mean);
     double *comp = nn_alloc((size_t)dims * (size_t)d, sizeof *comp);
     float *xc = nn_alloc((size_t)n * (size_t)d, sizeof *xc);
