@@ -82,12 +82,10 @@ static int build_node(nn_bh_tree *t, int64_t at, int64_t lo, int64_t hi, const d
             pos[o] = pos[o - 1] + cnt[o - 1];
         nchild += cnt[o] > 0;
     }
-    /* tmp holds codes for [lo, hi); place perm entries through a second
-     * pass so the order inside an orthant stays the input order. */
+    /* tmp[0, n) holds the codes of [lo, hi); the points are placed in
+     * tmp[n, 2n) (stable: input order inside an orthant) and copied back. */
     int64_t fill[8];
     memcpy(fill, pos, sizeof fill);
-    /* Reuse tmp as output after reading the codes: stage into the spare
-     * half (tmp + n) to avoid an extra buffer. */
     int32_t *stage = t->tmp + t->n;
     for (int64_t m = lo; m < hi; m++)
         stage[fill[t->tmp[m]]++] = t->perm[m];
