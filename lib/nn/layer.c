@@ -10,9 +10,16 @@
 
 int64_t nn_shape_size(const nn_shape *s)
 {
+    /* Shapes come from model files and spec strings: a dimension that is
+     * negative or a product past int64 gives -1 (no size), so setup code
+     * comparing sizes reports an error instead of overflowing (found by
+     * fuzz/fuzz_model.c: "reshape:2x5333...3"). */
     int64_t n = 1;
-    for (int i = 0; i < s->ndim; i++)
+    for (int i = 0; i < s->ndim; i++) {
+        if (s->d[i] < 0 || (s->d[i] > 0 && n > INT64_MAX / s->d[i]))
+            return -1;
         n *= s->d[i];
+    }
     return n;
 }
 
