@@ -6,9 +6,9 @@
  * Output matches djpeg's defaults: the "islow" integer IDCT, "fancy"
  * (triangle) upsampling for 2x1, 1x2 and 2x2 chroma (other ratios are
  * replicated, as libjpeg does), libjpeg's fixed-point YCbCr -> RGB.
- * Colour: 3 components are YCbCr unless an Adobe APP14 marker says
- * transform 0 or (without JFIF/Adobe markers) the component ids are
- * 'R','G','B'.
+ * Colour (libjpeg's rules): 3 components are YCbCr when a JFIF marker is
+ * present; otherwise an Adobe APP14 marker decides (transform 0 = RGB);
+ * without either, component ids 'R','G','B' mean RGB, anything else YCbCr.
  *
  * Refused with a clear message: arithmetic coding, lossless, hierarchical,
  * 12/16-bit precision, 2- or 4-component (CMYK/YCCK) images, fractional

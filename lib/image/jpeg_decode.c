@@ -657,8 +657,11 @@ static int produce_image(decoder *d, nn_image *out)
     if (d->ncomp == 1) {
         memcpy(pix, planes[0], npix);
     } else {
-        int rgb = d->adobe ? d->adobe_transform == 0
-                           : (!d->jfif && d->comp[0].id == 'R' && d->comp[1].id == 'G' && d->comp[2].id == 'B');
+        /* libjpeg's order: a JFIF marker means YCbCr; else an Adobe
+         * marker's transform flag; else component ids 'R','G','B'. */
+        int rgb = d->jfif    ? 0
+                  : d->adobe ? d->adobe_transform == 0
+                             : (d->comp[0].id == 'R' && d->comp[1].id == 'G' && d->comp[2].id == 'B');
         for (size_t i = 0; i < npix; i++) {
             int y = planes[0][i], cb = planes[1][i] - 128, cr = planes[2][i] - 128;
             uint8_t *o = pix + 3 * i;

@@ -181,6 +181,53 @@ static void test_arithmetic_refused(void)
     free(d);
 }
 
+/* Decode a fixture after an edit; returns the pixel sum (or -1). */
+static long decode_sum(const uint8_t *d, size_t n)
+{
+    nn_image im;
+    if (nn_jpeg_decode(d, n, &im))
+        return -1;
+    long s = 0;
+    const uint8_t *p = im.pixels;
+    for (size_t i = 0; i < (size_t)im.width * im.height * im.channels; i++)
+        s += p[i] * (long)(i % 7 + 1);
+    nn_image_free(&im);
+    return s;
+}
+
+static void test_colour_markers(void)
+{
+    uint8_t *d;
+    size_t n;
+    if (read_fixture("camvid_rgb.jpg", &d, &n))
+        SKIP("fixtures not found");
+    /* cjpeg -rgb: Adobe APP14 (transform 0) first, ids 'R','G','B'. */
+    CHECK(n > 20 && d[2] == 0xFF && d[3] == 0xEE && memcmp(d + 6, "Adobe", 5) == 0);
+    size_t seg = 2 + (size_t)(d[4] << 8 | d[5]);
+    long rgb = decode_sum(d, n);
+    CHECK(rgb > 0);
+    /* transform 1: the same planes read as YCbCr. */
+    d[6 + 11] = 1;
+    long ycc = decode_sum(d, n);
+    CHECK(ycc > 0 && ycc != rgb);
+    /* Adobe marker removed: the ids 'R','G','B' still mean RGB. */
+    uint8_t *cut = malloc(n);
+    memcpy(cut, d, 2);
+    memcpy(cut + 2, d + 2 + seg, n - 2 - seg);
+    CHECK(decode_sum(cut, n - seg) == rgb);
+    /* A JFIF marker wins over the Adobe marker (as in libjpeg). */
+    d[6 + 11] = 0;
+    static const uint8_t jfif[18] = {0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0};
+    uint8_t *with = malloc(n + sizeof jfif);
+    memcpy(with, d, 2);
+    memcpy(with + 2, jfif, sizeof jfif);
+    memcpy(with + 2 + sizeof jfif, d + 2, n - 2);
+    CHECK(decode_sum(with, n + sizeof jfif) == ycc);
+    free(with);
+    free(cut);
+    free(d);
+}
+
 /* SOI + SOF (marker m, precision p, nc components) + EOI. */
 static size_t make_header(uint8_t *b, int m, int p, int nc)
 {
@@ -318,6 +365,7 @@ int main(void)
     RUN(test_matches_djpeg);
     RUN(test_load_by_magic);
     RUN(test_arithmetic_refused);
+    RUN(test_colour_markers);
     RUN(test_unsupported_kinds);
     RUN(test_bad_tables_and_sizes);
     RUN(test_truncations);
