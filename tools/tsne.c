@@ -26,7 +26,7 @@ static const nn_option options[] = {
     {"dims", 'd', NN_OPT_INT, &dims, "N", "output dimensions: 2 or 3", NULL},
     {"perplexity", 'p', NN_OPT_DOUBLE, &perplexity, "X", "effective number of neighbours; must be < N", NULL},
     {"method", 'm', NN_OPT_CHOICE, &method, "M",
-     "barnes_hut (O(N log N); exact below 300 points) or exact (O(N^2), at most 10000 points)",
+     "barnes_hut (O(N log N); exact below 300 points) or exact (O(N^2), at most 5000 points)",
      "barnes_hut|exact"},
     {"theta", 0, NN_OPT_DOUBLE, &theta, "X", "Barnes-Hut opening angle (smaller: slower, more exact)", NULL},
     {"n-iter", 'n', NN_OPT_INT, &n_iter, "N", "iterations in all, the exaggeration phase included", NULL},

@@ -33,9 +33,9 @@
 #include <stdint.h>
 
 typedef enum { NN_TSNE_BARNES_HUT, NN_TSNE_EXACT } nn_tsne_method;
-/* The exact method's P is dense: about 32 N^2 bytes while it is built
- * (3.2 GB at this limit). */
-#define NN_TSNE_EXACT_MAX 10000
+/* The exact method's P is dense: about 44 N^2 bytes at the peak, while
+ * it is symmetrised (1.1 GB at this limit). */
+#define NN_TSNE_EXACT_MAX 5000
 typedef enum { NN_TSNE_INIT_PCA, NN_TSNE_INIT_RANDOM } nn_tsne_init;
 
 typedef struct {

@@ -330,9 +330,9 @@ int nn_tsne_affinities(const float *x, int64_t n, int64_t d, double perplexity, 
     double *cond = nn_alloc(nk, sizeof *cond);
     int64_t *start = nn_calloc((size_t)n + 1, sizeof *start);
     int64_t *len = nn_calloc((size_t)n, sizeof *len);
-    entry *e = nn_alloc(2 * nk, sizeof *e);
+    entry *e = NULL;
     int rc = -1;
-    if (!idx || !dist2 || !cond || !start || !len || !e)
+    if (!idx || !dist2 || !cond || !start || !len)
         goto done;
     if (nn_tsne_knn(x, n, d, k, idx, dist2) < 0)
         goto done;
@@ -340,6 +340,9 @@ int nn_tsne_affinities(const float *x, int64_t n, int64_t d, double perplexity, 
     nn_parallel_for((int)((n + CALIB_ROWS - 1) / CALIB_ROWS), calib_task, &cc);
     free(dist2);
     dist2 = NULL;
+    e = nn_alloc(2 * nk, sizeof *e); /* after dist2 is gone: lower peak */
+    if (!e)
+        goto done;
 
     /* P_cond + P_cond^T: row i gets its own k entries and one entry for
      * every point that has i among its neighbours. */

@@ -121,10 +121,10 @@ setup() {
   [ ! -e out.npy ]
 }
 
-@test "tsne: --method exact refuses more than 10000 points (dense P) before any work" {
+@test "tsne: --method exact refuses more than 5000 points (dense P) before any work" {
   $FIX make big.npy big
   run --separate-stderr "$TSNE" --method exact -o out.npy big.npy
   [ "$status" -eq 1 ]
-  [[ "$stderr" == "tsne: big.npy: exact t-SNE keeps all N^2 affinities and is limited to 10000 points"* ]]
+  [[ "$stderr" == "tsne: big.npy: exact t-SNE keeps all N^2 affinities and is limited to 5000 points"* ]]
   [ ! -e out.npy ]
 }

@@ -33,7 +33,7 @@ def main():
         elif kind == "flat":
             x = np.arange(50, dtype=np.float32)
         elif kind == "big":
-            x = np.random.default_rng(1).normal(size=(10001, 3)).astype(np.float32)
+            x = np.random.default_rng(1).normal(size=(5001, 3)).astype(np.float32)
         elif kind == "tiny":
             x = clusters(20)[:20]
         np.save(sys.argv[2], x)
