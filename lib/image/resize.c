@@ -62,6 +62,7 @@ typedef struct {
     int *first;    /* [out] first input index */
     int *count;    /* [out] number of inputs */
     int32_t *k;    /* [out][ksize] fixed-point weights */
+    int64_t sum_abs_max; /* largest sum of |weights| of one output */
 } kernel;
 
 static void kernel_free(kernel *k)
@@ -115,6 +116,11 @@ static int kernel_make(kernel *kn, int in, int out, nn_resize_filter f)
             double v = sum != 0.0 ? w[i] / sum : w[i];
             ko[i] = (int32_t)(v < 0 ? -0.5 + v * (1 << PRECISION_BITS) : 0.5 + v * (1 << PRECISION_BITS));
         }
+        int64_t sa = 0;
+        for (int i = 0; i < n; i++)
+            sa += ko[i] < 0 ? -(int64_t)ko[i] : ko[i];
+        if (sa > kn->sum_abs_max)
+            kn->sum_abs_max = sa;
         kn->first[o] = lo;
         kn->count[o] = n;
     }
@@ -148,6 +154,69 @@ static void pass_h(const uint8_t *src, int sw, int rows, int ch, uint8_t *dst, i
     }
 }
 
+/* 1 when 8-bit sums with these weights cannot overflow 32 bits (true for
+ * every filter here; checked rather than assumed). */
+static int fits32(const kernel *kn) { return kn->sum_abs_max * 255 + (1 << PRECISION_BITS) < INT32_MAX; }
+
+/* pass_h in 32-bit sums, channels unrolled for the common counts. */
+static void pass_h32(const uint8_t *src, int sw, int rows, int ch, uint8_t *dst, int dw, const kernel *kn)
+{
+    const int32_t half = 1 << (PRECISION_BITS - 1);
+    for (int y = 0; y < rows; y++) {
+        const uint8_t *s = src + (size_t)y * (size_t)sw * (size_t)ch;
+        uint8_t *d = dst + (size_t)y * (size_t)dw * (size_t)ch;
+        for (int x = 0; x < dw; x++) {
+            const int32_t *k = kn->k + (size_t)x * (size_t)kn->ksize;
+            const uint8_t *p = s + (size_t)kn->first[x] * (size_t)ch;
+            int n = kn->count[x];
+            if (ch == 3) {
+                int32_t a0 = half, a1 = half, a2 = half;
+                for (int i = 0; i < n; i++) {
+                    a0 += p[3 * i] * k[i];
+                    a1 += p[3 * i + 1] * k[i];
+                    a2 += p[3 * i + 2] * k[i];
+                }
+                d[3 * x] = clip8(a0);
+                d[3 * x + 1] = clip8(a1);
+                d[3 * x + 2] = clip8(a2);
+            } else if (ch == 1) {
+                int32_t a0 = half;
+                for (int i = 0; i < n; i++)
+                    a0 += p[i] * k[i];
+                d[x] = clip8(a0);
+            } else {
+                for (int c = 0; c < ch; c++) {
+                    int32_t a = half;
+                    for (int i = 0; i < n; i++)
+                        a += p[i * ch + c] * k[i];
+                    d[x * ch + c] = clip8(a);
+                }
+            }
+        }
+    }
+}
+
+/* pass_v in 32-bit sums, a whole row at a time (acc: `row` ints). */
+static void pass_v32(const uint8_t *src, size_t row, uint8_t *dst, int dh, const kernel *kn, int32_t *acc)
+{
+    for (int y = 0; y < dh; y++) {
+        const int32_t *k = kn->k + (size_t)y * (size_t)kn->ksize;
+        const uint8_t *s = src + (size_t)kn->first[y] * row;
+        uint8_t *d = dst + (size_t)y * row;
+        int n = kn->count[y];
+        for (size_t x = 0; x < row; x++)
+            acc[x] = 1 << (PRECISION_BITS - 1);
+        for (int i = 0; i < n; i++) {
+            const uint8_t *r = s + (size_t)i * row;
+            int32_t w = k[i];
+            for (size_t x = 0; x < row; x++)
+                acc[x] += r[x] * w;
+        }
+        for (size_t x = 0; x < row; x++)
+            d[x] = clip8(acc[x]);
+    }
+}
+
 /* src (sh rows of `row` bytes) -> dst (dh rows). */
 static void pass_v(const uint8_t *src, size_t row, uint8_t *dst, int dh, const kernel *kn)
 {
@@ -163,6 +232,28 @@ static void pass_v(const uint8_t *src, size_t row, uint8_t *dst, int dh, const k
             d[x] = clip8(ss);
         }
     }
+}
+
+static void run_h(const uint8_t *src, int sw, int rows, int ch, uint8_t *dst, int dw, const kernel *kn)
+{
+    if (fits32(kn))
+        pass_h32(src, sw, rows, ch, dst, dw, kn);
+    else
+        pass_h(src, sw, rows, ch, dst, dw, kn);
+}
+
+static int run_v(const uint8_t *src, size_t row, uint8_t *dst, int dh, const kernel *kn)
+{
+    if (!fits32(kn)) {
+        pass_v(src, row, dst, dh, kn);
+        return 0;
+    }
+    int32_t *acc = nn_alloc(row, sizeof(int32_t));
+    if (!acc)
+        return -1;
+    pass_v32(src, row, dst, dh, kn, acc);
+    free(acc);
+    return 0;
 }
 
 static int nearest(const uint8_t *src, int sw, int sh, int ch, uint8_t *dst, int dw, int dh)
@@ -226,16 +317,16 @@ int nn_resize_u8(const uint8_t *src, int sw, int sh, int channels, uint8_t *dst,
         if (!tmp) {
             rc = -1;
         } else {
-            pass_h(src + (size_t)y0 * srow, sw, y1 - y0, channels, tmp, dw, &kh);
+            run_h(src + (size_t)y0 * srow, sw, y1 - y0, channels, tmp, dw, &kh);
             for (int y = 0; y < dh; y++)
                 kv.first[y] -= y0;
-            pass_v(tmp, drow, dst, dh, &kv);
+            rc = run_v(tmp, drow, dst, dh, &kv);
             free(tmp);
         }
     } else if (need_h) {
-        pass_h(src, sw, sh, channels, dst, dw, &kh);
+        run_h(src, sw, sh, channels, dst, dw, &kh);
     } else {
-        pass_v(src, srow, dst, dh, &kv);
+        rc = run_v(src, srow, dst, dh, &kv);
     }
     kernel_free(&kh);
     kernel_free(&kv);

@@ -140,6 +140,31 @@ static void test_box_averages(void)
     CHECK(b[0] == 72 && b[1] == 68); /* (15+128)/2 = 71.5 -> 72; (36+100)/2 = 68 */
 }
 
+static void test_extreme_sizes(void)
+{
+    uint8_t one[3] = {77, 0, 255}, big[9 * 4 * 3];
+    for (int f = 0; f < 5; f++) {
+        CHECK(nn_resize_u8(one, 1, 1, 3, big, 9, 4, (nn_resize_filter)f) == 0);
+        int ok = 1;
+        for (int i = 0; i < 36; i++)
+            ok &= big[3 * i] == 77 && big[3 * i + 1] == 0 && big[3 * i + 2] == 255;
+        CHECK(ok);
+    }
+    /* A 1-pixel-high ramp of 0..99 shrunk to one pixel: the mean 49.5,
+     * less the truncation of the 22-bit weights: Pillow 9.4 gives 49 for
+     * box, 50 bilinear, 50 bicubic, 49 lanczos. */
+    uint8_t ramp[100], px;
+    for (int i = 0; i < 100; i++)
+        ramp[i] = (uint8_t)i;
+    CHECK(nn_resize_u8(ramp, 100, 1, 1, &px, 1, 1, NN_RESIZE_BOX) == 0);
+    CHECK(px == 49);
+    const uint8_t pil[5] = {0, 49, 50, 50, 49};
+    for (int f = 2; f < 5; f++) {
+        CHECK(nn_resize_u8(ramp, 100, 1, 1, &px, 1, 1, (nn_resize_filter)f) == 0);
+        CHECK(px == pil[f]);
+    }
+}
+
 static void test_bad_arguments(void)
 {
     uint8_t a[4] = {0}, b[4];
@@ -157,6 +182,7 @@ int main(void)
     RUN(test_constant_stays_constant);
     RUN(test_nearest_never_blends);
     RUN(test_box_averages);
+    RUN(test_extreme_sizes);
     RUN(test_bad_arguments);
     return check_summary();
 }
