@@ -289,5 +289,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "audio-features: %d files, %lld frames max, %d features per frame\n", n, (long long)tmax,
                 j.dim);
     nn_mel_free(mel);
+    free(args);
     return 0;
 }

@@ -389,5 +389,6 @@ int main(int argc, char **argv)
     free(pool_n);
     free(sp_ok[0]);
     free(sp_ok[1]);
+    free(args);
     return 0;
 }
