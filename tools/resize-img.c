@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *size_str = NULL, *filter_name = NULL, *classes = "keep", *dtype_name = "uint8";
 static const char *out_path = "-", *png_dir = NULL, *list_path = NULL, *root = ".", *strip = "/SegNet/CamVid/";
@@ -460,6 +461,8 @@ int main(int argc, char **argv)
         if (masks_too && mkdir(masks_out, 0777) && errno != EEXIST)
             nn_die(masks_out, "cannot create folder: %s", strerror(errno));
     } else {
+        if ((nn_is_stdio(out_path) || (masks_out && nn_is_stdio(masks_out))) && isatty(STDOUT_FILENO))
+            nn_die("-", "refusing to write binary .npy data to a terminal (use -o FILE or a pipe)");
         int64_t shape[4] = {in.n, h, w, channels};
         if (nn_npy_writer_open(&wi, out_path, dtype, mask_mode ? 3 : 4, shape))
             nn_die_lib(out_path);
