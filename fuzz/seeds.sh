@@ -18,7 +18,7 @@ PY=${PYTHON:-/usr/bin/python3}
 NPY=$OUT/bin/npy
 T=$OUT/seedtmp
 mkdir -p "$T"
-for n in npy safetensors json inflate deflate gzip zlib png idx tsv csv wordvec jpeg pnm model; do
+for n in npy safetensors json inflate deflate gzip zlib png idx tsv csv wordvec jpeg pnm model text; do
   mkdir -p "$C/$n"
 done
 
@@ -214,6 +214,20 @@ prefixed "$T/w2v.txt" "$C/wordvec" w2v 0 1
 { printf '2 3\n'; printf 'ab '; printf '\000\000\200\077\000\000\000\100\000\000\100\100\n';
   printf 'cd '; printf '\000\000\200\277\000\000\000\000\000\000\300\177\n'; } > "$T/w2v.bin"
 prefixed "$T/w2v.bin" "$C/wordvec" w2vbin 0 2
+
+# tokens.tsv, cp1252, UTF-8, words to normalise, vocab.tsv (fuzz_text)
+printf 'EU\teu\tNNP\tB-ORG\r\nrejects\treject\tVBZ\tO\n\nGerman\tgerman\tJJ\tB-MISC\n' > "$T/tok.tsv"
+prefixed "$T/tok.tsv" "$C/text" tok 0
+printf 'caf\351 \223quoted\224 \205 \200 x' > "$T/cp.txt"
+prefixed "$T/cp.txt" "$C/text" cp1252 1 2 3
+printf 'na\303\257ve \342\202\254 \360\237\230\200 \355\240\200 \300\200' > "$T/u8.txt"
+prefixed "$T/u8.txt" "$C/text" utf8 3 1
+for w in Running relational Generalizations \303\211CLAIR 1990s "O'Neil"; do
+  printf "$w" > "$T/w"
+  prefixed "$T/w" "$C/text" "w-$(printf '%s' "$w" | tr -dc 'a-zA-Z0-9')" 4 5 6
+done
+printf '0\t<PAD>\t0\n1\t<UNK>\t0\n2\tthe\t5\n3\tcat\t2\n' > "$T/vocab.tsv"
+prefixed "$T/vocab.tsv" "$C/text" vocab 7
 
 rm -rf "$T"
 for n in "$C"/*; do printf '%s\t%s\n' "$(basename "$n")" "$(ls "$n" | wc -l)"; done

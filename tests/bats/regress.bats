@@ -88,6 +88,7 @@ tool() {
 @test "regress: csv harness" { replay csv; }
 @test "regress: wordvec harness" { replay wordvec; }
 @test "regress: model harness" { replay model; }
+@test "regress: text harness" { replay text; }
 
 @test "regress: npy info on .npy inputs" { tool npy 0 npy info; }
 @test "regress: npy st-list on safetensors inputs" { tool safetensors 0 npy st-list; }
