@@ -585,40 +585,58 @@ static inline int clamp255(int v) { return v < 0 ? 0 : v > 255 ? 255 : v; }
 
 /* Component samples (cw x ch, stride bw*8) scaled up by (fh, fv) into a
  * width x height plane: libjpeg's triangle filters for 2x1, 1x2 and 2x2,
- * replication otherwise.  Neighbours past the edges repeat the edge. */
-static void upsample(const component *c, const uint8_t *src, int fh, int fv, uint8_t *dst, int width, int height)
+ * replication otherwise.  Neighbours past the edges repeat the edge.
+ * sum: cw + 2 ints of scratch. */
+static void upsample(const component *c, const uint8_t *src, int fh, int fv, uint8_t *dst, int width, int height,
+                     int *sum)
 {
     size_t sstride = (size_t)c->bw * 8;
     int cw = c->cw, ch = c->ch;
+    int fancy = (fh == 2 && fv <= 2) || (fh == 1 && fv == 2);
     for (int y = 0; y < height; y++) {
         uint8_t *o = dst + (size_t)y * (size_t)width;
         int sy = y / fv;
         const uint8_t *row = src + (size_t)sy * sstride;
-        if (fv == 2 && fh <= 2) {
-            /* Nearer row weighs 3, the other 1. */
-            int ny = (y & 1) ? (sy + 1 < ch ? sy + 1 : sy) : (sy > 0 ? sy - 1 : 0);
-            const uint8_t *near = src + (size_t)ny * sstride;
-            if (fh == 2) {
-                for (int x = 0; x < width; x++) {
-                    int i = x >> 1;
-                    int j = (x & 1) ? (i + 1 < cw ? i + 1 : i) : (i > 0 ? i - 1 : 0);
-                    int here = 3 * row[i] + near[i], other = 3 * row[j] + near[j];
-                    o[x] = (uint8_t)((3 * here + other + ((x & 1) ? 7 : 8)) >> 4);
-                }
+        if (!fancy) {
+            if (fh == 1) {
+                memcpy(o, row, (size_t)width);
             } else {
                 for (int x = 0; x < width; x++)
-                    o[x] = (uint8_t)((3 * row[x] + near[x] + ((y & 1) ? 2 : 1)) >> 2);
+                    o[x] = row[x / fh];
             }
-        } else if (fv == 1 && fh == 2) {
-            for (int x = 0; x < width; x++) {
-                int i = x >> 1;
-                int j = (x & 1) ? (i + 1 < cw ? i + 1 : i) : (i > 0 ? i - 1 : 0);
-                o[x] = (uint8_t)((3 * row[i] + row[j] + ((x & 1) ? 2 : 1)) >> 2);
-            }
-        } else {
-            for (int x = 0; x < width; x++)
-                o[x] = row[x / fh];
+            continue;
         }
+        /* Vertical step first: 3 x nearer row + 1 x the other (output rows
+         * 2k look up, 2k+1 down); sum[1..cw] holds it, padded by the edge
+         * values. */
+        int *s = sum + 1;
+        if (fv == 2) {
+            int ny = (y & 1) ? (sy + 1 < ch ? sy + 1 : sy) : (sy > 0 ? sy - 1 : 0);
+            const uint8_t *near = src + (size_t)ny * sstride;
+            for (int i = 0; i < cw; i++)
+                s[i] = 3 * row[i] + near[i];
+        } else {
+            for (int i = 0; i < cw; i++)
+                s[i] = row[i];
+        }
+        s[-1] = s[0];
+        s[cw] = s[cw - 1];
+        if (fh == 1) {
+            int bias = (y & 1) ? 2 : 1;
+            for (int x = 0; x < width; x++)
+                o[x] = (uint8_t)((s[x] + bias) >> 2);
+            continue;
+        }
+        /* Horizontal step: the same 3:1 weights; libjpeg's biases. */
+        int shift = fv == 2 ? 4 : 2, b0 = fv == 2 ? 8 : 1, b1 = fv == 2 ? 7 : 2;
+        int pairs = width / 2;
+        for (int i = 0; i < pairs; i++) {
+            int here = 3 * s[i];
+            o[2 * i] = (uint8_t)((here + s[i - 1] + b0) >> shift);
+            o[2 * i + 1] = (uint8_t)((here + s[i + 1] + b1) >> shift);
+        }
+        if (width & 1)
+            o[width - 1] = (uint8_t)((3 * s[pairs] + s[pairs - 1] + b0) >> shift);
     }
 }
 
@@ -651,7 +669,13 @@ static int produce_image(decoder *d, nn_image *out)
             for (int bx = 0; bx < nbx; bx++)
                 nn_jpeg_idct_islow(c->coef + ((size_t)by * (size_t)c->bw + (size_t)bx) * 64, c->q,
                                    samples + (size_t)by * 8 * sstride + (size_t)bx * 8, sstride);
-        upsample(c, samples, d->hmax / c->h, d->vmax / c->v, planes[i], d->width, d->height);
+        int *sum = nn_alloc((size_t)c->cw + 2, sizeof(int));
+        if (!sum) {
+            free(samples);
+            goto done;
+        }
+        upsample(c, samples, d->hmax / c->h, d->vmax / c->v, planes[i], d->width, d->height, sum);
+        free(sum);
         free(samples);
     }
     if (d->ncomp == 1) {
@@ -662,19 +686,28 @@ static int produce_image(decoder *d, nn_image *out)
         int rgb = d->jfif    ? 0
                   : d->adobe ? d->adobe_transform == 0
                              : (d->comp[0].id == 'R' && d->comp[1].id == 'G' && d->comp[2].id == 'B');
+        /* libjpeg's 16-bit fixed-point constants and rounding, tabulated. */
+        int r_cr[256], g_cb[256], g_cr[256], b_cb[256];
+        for (int v = 0; v < 256; v++) {
+            int x = v - 128;
+            r_cr[v] = (91881 * x + 32768) >> 16;
+            b_cb[v] = (116130 * x + 32768) >> 16;
+            g_cb[v] = -22554 * x;
+            g_cr[v] = -46802 * x + 32768;
+        }
+        const uint8_t *py = planes[0], *pb = planes[1], *pr = planes[2];
         for (size_t i = 0; i < npix; i++) {
-            int y = planes[0][i], cb = planes[1][i] - 128, cr = planes[2][i] - 128;
             uint8_t *o = pix + 3 * i;
             if (rgb) {
-                o[0] = (uint8_t)y;
-                o[1] = planes[1][i];
-                o[2] = planes[2][i];
+                o[0] = py[i];
+                o[1] = pb[i];
+                o[2] = pr[i];
                 continue;
             }
-            /* libjpeg's 16-bit fixed-point constants and rounding. */
-            o[0] = (uint8_t)clamp255(y + ((91881 * cr + 32768) >> 16));
-            o[1] = (uint8_t)clamp255(y + ((-22554 * cb - 46802 * cr + 32768) >> 16));
-            o[2] = (uint8_t)clamp255(y + ((116130 * cb + 32768) >> 16));
+            int y = py[i];
+            o[0] = (uint8_t)clamp255(y + r_cr[pr[i]]);
+            o[1] = (uint8_t)clamp255(y + ((g_cb[pb[i]] + g_cr[pr[i]]) >> 16));
+            o[2] = (uint8_t)clamp255(y + b_cb[pb[i]]);
         }
     }
     out->width = d->width;
