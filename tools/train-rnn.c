@@ -324,6 +324,13 @@ int main(int argc, char **argv)
     if (summary) {
         nn_model_summary(m, stdout);
         nn_model_free(m);
+        nn_array_free(&train.x);
+        nn_array_free(&train.y);
+        nn_array_free(&val.x);
+        nn_array_free(&val.y);
+        nn_strmap_free(&vocab);
+        nn_strmap_free(&tags);
+        free(args);
         return 0;
     }
 
