@@ -18,7 +18,7 @@ PY=${PYTHON:-/usr/bin/python3}
 NPY=$OUT/bin/npy
 T=$OUT/seedtmp
 mkdir -p "$T"
-for n in npy safetensors json inflate deflate gzip zlib png idx tsv csv wordvec jpeg pnm model text; do
+for n in npy safetensors json inflate deflate gzip zlib png idx tsv csv wordvec jpeg pnm model text wav; do
   mkdir -p "$C/$n"
 done
 
@@ -229,5 +229,31 @@ done
 printf '0\t<PAD>\t0\n1\t<UNK>\t0\n2\tthe\t5\n3\tcat\t2\n' > "$T/vocab.tsv"
 prefixed "$T/vocab.tsv" "$C/text" vocab 7
 
+# WAV: a few FSDD recordings (cut short) and hand-made formats
+if [ -d "$DATA/fsdd/recordings" ]; then
+  ls "$DATA/fsdd/recordings" | head -3 | while read -r f; do cp "$DATA/fsdd/recordings/$f" "$C/wav/"; done
+fi
+"$PY" - "$C/wav" <<'PYEOF'
+import sys, struct
+d = sys.argv[1]
+def wav(tag, ch, rate, bits, frames, ext=False, extra=b''):
+    ba = ch * bits // 8
+    fmt = struct.pack('<HHIIHH', 0xFFFE if ext else tag, ch, rate, rate * ba, ba, bits)
+    if ext:
+        guid = struct.pack('<H', tag) + bytes.fromhex('000000001000800000aa00389b71')
+        fmt += struct.pack('<HHI', 22, bits, 0) + guid
+    body = b'WAVE' + b'fmt ' + struct.pack('<I', len(fmt)) + fmt + extra
+    body += b'data' + struct.pack('<I', len(frames)) + frames + (b'\0' if len(frames) % 2 else b'')
+    return b'RIFF' + struct.pack('<I', len(body)) + body
+open(f'{d}/u8.wav', 'wb').write(wav(1, 1, 8000, 8, bytes([0, 128, 255])))
+open(f'{d}/s16-stereo.wav', 'wb').write(wav(1, 2, 44100, 16, struct.pack('<4h', -32768, 32767, 1, -1)))
+open(f'{d}/s24.wav', 'wb').write(wav(1, 1, 16000, 24, b'\x00\x00\x80\xff\xff\x7f'))
+open(f'{d}/s32-ext.wav', 'wb').write(wav(1, 1, 16000, 32, struct.pack('<2i', -2**31, 2**31 - 1), ext=True))
+open(f'{d}/f32.wav', 'wb').write(wav(3, 1, 8000, 32, struct.pack('<3f', 0.5, -1.0, 2.0),
+                                     extra=b'LIST' + struct.pack('<I', 3) + b'abc\0'))
+open(f'{d}/f64-ext.wav', 'wb').write(wav(3, 2, 8000, 64, struct.pack('<2d', 0.25, -0.75), ext=True))
+PYEOF
+
 rm -rf "$T"
+chmod -R u+w "$C"
 for n in "$C"/*; do printf '%s\t%s\n' "$(basename "$n")" "$(ls "$n" | wc -l)"; done

@@ -89,6 +89,7 @@ tool() {
 @test "regress: wordvec harness" { replay wordvec; }
 @test "regress: model harness" { replay model; }
 @test "regress: text harness" { replay text; }
+@test "regress: wav harness" { replay wav; }
 
 @test "regress: npy info on .npy inputs" { tool npy 0 npy info; }
 @test "regress: npy st-list on safetensors inputs" { tool safetensors 0 npy st-list; }
