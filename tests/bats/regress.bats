@@ -100,3 +100,4 @@ tool() {
 @test "regress: resize-img on PNG inputs" { tool png 0 resize-img -s 4x4 -o "$T/o.npy"; }
 @test "regress: resize-img on JPEG inputs" { tool jpeg 0 resize-img -s 4x4 -o "$T/o.npy"; }
 @test "regress: resize-img on PNM inputs" { tool pnm 0 resize-img -s 4x4 -o "$T/o.npy"; }
+@test "regress: audio-features on WAV inputs" { tool wav 0 audio-features -o "$T/o.npy"; }
