@@ -6,6 +6,7 @@
 #include "io/wav.h"
 #include "math/rng.h"
 
+#include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,56 @@ static void test_fuzz(void)
     free(buf);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Every FSDD recording: 8 kHz 16-bit mono; durations as its README says
+ * (min 1,148 samples, median 3,358.5, max 18,262). */
+static void test_fsdd(void)
+{
+    const char *data = check_shared_data();
+    if (!data)
+        SKIP("SHARED_DATA is not set");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/fsdd/recordings", data);
+    DIR *d = opendir(dir);
+    if (!d)
+        SKIP("no fsdd/recordings in SHARED_DATA");
+    int64_t *frames = malloc(4000 * sizeof *frames);
+    int n = 0, bad = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 4000) {
+        size_t l = strlen(e->d_name);
+        if (l < 4 || strcmp(e->d_name + l - 4, ".wav") != 0)
+            continue;
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        nn_wav w;
+        if (nn_wav_load(path, &w) < 0) {
+            printf("    %s: %s\n", e->d_name, nn_last_error());
+            bad++;
+            continue;
+        }
+        bad += w.rate != 8000 || w.channels != 1 || w.format != NN_WAV_S16 || w.extensible;
+        frames[n++] = w.frames;
+        nn_wav_free(&w);
+    }
+    closedir(d);
+    CHECK(n == 3000 && bad == 0);
+    if (n == 3000) {
+        qsort(frames, (size_t)n, sizeof *frames, cmp_i64);
+        CHECK(frames[0] == 1148);
+        CHECK(frames[1499] + frames[1500] == 6717); /* median 3,358.5 */
+        CHECK(frames[2999] == 18262);
+        printf("    FSDD durations: min %.4f s, median %.4f s, max %.4f s\n", frames[0] / 8000.0,
+               (frames[1499] + frames[1500]) / 16000.0, frames[2999] / 8000.0);
+    }
+    free(frames);
+}
+
 int main(void)
 {
     RUN(test_round_trip_all_formats);
@@ -295,5 +346,6 @@ int main(void)
     RUN(test_malformed);
     RUN(test_extensible_errors);
     RUN(test_fuzz);
+    RUN(test_fsdd);
     return check_summary();
 }
