@@ -45,6 +45,19 @@ variants = {
     "q100": ["-quality", "100", "-sample", "1x1"],
     "q5": ["-quality", "5", "-baseline"],
 }
+# Scan scripts: sequential with one scan per component (non-interleaved),
+# and a progressive script with deep successive approximation.
+scripts = {
+    "seq3": "0;\n1;\n2;\n",
+    "psa": "0: 0-0, 0, 2;\n1: 0-0, 0, 0;\n2: 0-0, 0, 0;\n0: 0-0, 2, 1;\n0: 0-0, 1, 0;\n"
+           "0: 1-5, 0, 3;\n0: 6-63, 0, 3;\n0: 1-63, 3, 2;\n0: 1-63, 2, 1;\n0: 1-63, 1, 0;\n"
+           "1: 1-63, 0, 0;\n2: 1-63, 0, 0;\n",
+}
+for v, text in scripts.items():
+    path = os.path.join(out, f".{v}.scans")
+    with open(path, "w") as f:
+        f.write(text)
+    variants[v] = ["-sample", "2x2", "-scans", path]
 for name in ("camvid", "synth"):
     ppm = os.path.join(out, name + ".ppm")
     for v, args in variants.items():
@@ -54,6 +67,8 @@ for name in ("camvid", "synth"):
         ext = ".pgm" if "gray" in v else ".ppm"
         with open(os.path.join(out, f"{name}_{v}.ref{ext}"), "wb") as f:
             subprocess.run(["djpeg", jpg], stdout=f, check=True)
+for v in scripts:
+    os.remove(os.path.join(out, f".{v}.scans"))
 # Arithmetic coding: the decoder must refuse it with a clear message.
 with open(os.path.join(out, "synth_arith.jpg"), "wb") as f:
     subprocess.run(["cjpeg", "-arithmetic", os.path.join(out, "synth.ppm")], stdout=f, check=True)
