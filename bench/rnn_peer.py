@@ -1,0 +1,104 @@
+"""The NER tagger of bench/rnn.sh in PyTorch, on nnpipe's split files.
+
+Same model as `train-rnn --cell lstm --units 100 --freeze-embedding
+--dropout 0.2 --batch 128`: frozen embedding from the word2vec file
+(zeros for missing words), dropout, LSTM over the real steps only
+(packed sequences = masking), a linear layer + softmax over the tags,
+cross-entropy averaged over the real tokens, Adam (lr 1e-3, eps 1e-7 as
+Keras).  Prints SECONDS_PER_EPOCH and writes the argmax predictions of the
+test set (N, T) int32 for `metrics entity`.
+
+usage: rnn_peer.py DIR THREADS EPOCHS PRED_OUT.npy
+DIR holds X.train.npy Y.train.npy X.test.npy vocab.tsv tags.tsv vectors.txt
+"""
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def load_vocab(path):
+    words = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            words.append(line.rstrip("\n").split("\t")[1])
+    return words
+
+
+def load_vectors(path, words, dim_hint=None):
+    index = {w: i for i, w in enumerate(words)}
+    with open(path, encoding="utf-8") as f:
+        n, d = map(int, f.readline().split())
+        emb = np.zeros((len(words), d), np.float32)
+        for line in f:
+            parts = line.rstrip("\n").split(" ")
+            i = index.get(parts[0])
+            if i is not None and i != 0:
+                emb[i] = np.asarray(parts[1:1 + d], np.float32)
+    return emb
+
+
+class Tagger(nn.Module):
+    def __init__(self, emb, units, ntags):
+        super().__init__()
+        self.emb = nn.Embedding.from_pretrained(torch.from_numpy(emb), freeze=True, padding_idx=None)
+        self.drop = nn.Dropout(0.2)
+        self.lstm = nn.LSTM(emb.shape[1], units, batch_first=True)
+        self.out = nn.Linear(units, ntags)
+
+    def forward(self, x, lengths):
+        e = self.drop(self.emb(x))
+        packed = nn.utils.rnn.pack_padded_sequence(e, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        h, _ = self.lstm(packed)
+        h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.shape[1])
+        return self.out(h)  # logits (n, T, k)
+
+
+def main():
+    d, threads, epochs, pred_out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    words, tags = load_vocab(d + "/vocab.tsv"), load_vocab(d + "/tags.tsv")
+    emb = load_vectors(d + "/vectors.txt", words)
+    xtr = torch.from_numpy(np.load(d + "/X.train.npy").astype(np.int64))
+    ytr = torch.from_numpy(np.load(d + "/Y.train.npy").astype(np.int64))
+    xte = torch.from_numpy(np.load(d + "/X.test.npy").astype(np.int64))
+    model = Tagger(emb, 100, len(tags))
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-3, eps=1e-7)
+    n = xtr.shape[0]
+    times = []
+    for ep in range(epochs):
+        model.train()
+        perm = torch.randperm(n)
+        t0 = time.perf_counter()
+        total, count = 0.0, 0
+        for s in range(0, n, 128):
+            idx = perm[s:s + 128]
+            x, y = xtr[idx], ytr[idx]
+            mask = x != 0
+            lengths = mask.sum(1).clamp(min=1)
+            logits = model(x, lengths)
+            loss = nn.functional.cross_entropy(logits[mask], y[mask])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item() * int(mask.sum())
+            count += int(mask.sum())
+        times.append(time.perf_counter() - t0)
+        print("EPOCH %d loss %.4f seconds %.1f" % (ep + 1, total / count, times[-1]), file=sys.stderr)
+    print("SECONDS_PER_EPOCH %.3f" % (sum(times) / len(times)))
+    print("PARAMS_TRAINABLE %d" % sum(p.numel() for p in model.parameters() if p.requires_grad))
+    model.eval()
+    preds = []
+    with torch.no_grad():
+        for s in range(0, xte.shape[0], 512):
+            x = xte[s:s + 512]
+            lengths = (x != 0).sum(1).clamp(min=1)
+            preds.append(model(x, lengths).argmax(-1).to(torch.int32).numpy())
+    np.save(pred_out, np.concatenate(preds))
+
+
+if __name__ == "__main__":
+    main()
