@@ -45,6 +45,23 @@ static double kernel(double d, double fc, double width)
     return 2 * fc * s * bessel_i0(KAISER_BETA * sqrt(1 - r * r));
 }
 
+/* sum h[k] x[k] in 8 float lanes (vectorizes; fixed order, so results do
+ * not depend on threads or the caller). */
+static float dot(const float *h, const float *x, int n)
+{
+    float lane[8] = {0};
+    int k = 0;
+    for (; k + 8 <= n; k += 8)
+        for (int l = 0; l < 8; l++)
+            lane[l] += h[k + l] * x[k + l];
+    float acc = 0;
+    for (; k < n; k++)
+        acc += h[k] * x[k];
+    for (int l = 0; l < 8; l++)
+        acc += lane[l];
+    return acc;
+}
+
 int64_t nn_resample_length(int64_t n, int in_rate, int out_rate)
 {
     if (in_rate == out_rate)
@@ -113,12 +130,9 @@ int nn_resample(const float *x, int64_t n, int in_rate, int out_rate, float **ou
         if (!table)
             phase_taps((double)phase / (double)up, taps, fc, width, w);
         int64_t first = base - taps / 2 + 1;
-        double acc = 0;
         int k0 = first < 0 ? (int)-first : 0;
         int k1 = first + taps > n ? (int)(n - first) : taps;
-        for (int k = k0; k < k1; k++)
-            acc += (double)h[k] * x[first + k];
-        y[j] = (float)acc;
+        y[j] = dot(h + k0, x + first + k0, k1 - k0);
     }
     free(table);
     free(w);
