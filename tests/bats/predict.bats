@@ -142,3 +142,21 @@ np.save('$D/p.npy', np.array([[3,4,2,2,5,2,0],[5,2,2,4,0,0,0]], np.int32))"
   run "$B/metrics" entity --true "$D/t.npy" --pred "$D/p.npy" --tags "$D/tags.tsv" --lengths "$D/t.npy"
   [ "$status" -eq 1 ]
 }
+
+@test "recurrent layers agree with PyTorch's LSTM/GRU/RNN on the same weights (every merge, stacked, masked)" {
+  [ -n "$PYTHON" ] && "$PYTHON" -c 'import torch, numpy' 2>/dev/null || skip "python3 with torch not available"
+  make_data "$D" 60
+  args=()
+  for cfg in "lstm" "gru" "rnn" "lstm --bidirectional" "gru --bidirectional --merge sum" \
+             "rnn --bidirectional --merge mul" "lstm --bidirectional --merge ave --layers 2"; do
+    n=${cfg//[ -]/}
+    # shellcheck disable=SC2086
+    "$B/train-rnn" --x "$D/X.npy" --y "$D/Y.npy" --vocab "$D/vocab.tsv" --tags "$D/tags.tsv" --units 6 \
+      --epochs 1 --batch 16 --cell $cfg -o "$D/m_$n.st" --threads 1 2>/dev/null
+    "$B/predict" -m "$D/m_$n.st" "$D/X.npy" -o "$D/p_$n.npy"
+    args+=("$D/m_$n.st" "$D/p_$n.npy")
+  done
+  run "$PYTHON" "$BATS_TEST_DIRNAME/../python/rnn_torch_check.py" "$D/X.npy" "${args[@]}"
+  echo "$output"
+  [ "$status" -eq 0 ]
+}
