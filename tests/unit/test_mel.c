@@ -223,6 +223,41 @@ static void test_mfcc_normalize_odd_fft(void)
     nn_mel_free(mf);
 }
 
+/* top_db clips each utterance at its maximum - top_db; center pads
+ * win/2 zeros in front, so frame t of a centred run is frame t - 1 of an
+ * uncentred one shifted by hop - win/2 (here win = 2 hop: the same frames). */
+static void test_top_db_and_center(void)
+{
+    int64_t n;
+    float *x = tone(8000, 0.3, 500, 0.5, &n);
+    nn_mel_config c;
+    nn_mel_config_default(&c, 8000);
+    c.win = 160; /* 2 hops */
+    c.top_db = 30;
+    nn_mel *m = nn_mel_new(&c);
+    int64_t T = nn_mel_frames(m, n);
+    float *a = malloc((size_t)T * 40 * sizeof *a);
+    CHECK(nn_mel_compute(m, x, n, a) == 0);
+    float hi = -1e30f, lo = 1e30f;
+    for (int64_t i = 0; i < T * 40; i++)
+        hi = fmaxf(hi, a[i]), lo = fminf(lo, a[i]);
+    CHECK_NEAR(lo, hi - 30, 1e-4);
+    c.center = 1;
+    nn_mel *mc = nn_mel_new(&c);
+    int64_t Tc = nn_mel_frames(mc, n);
+    CHECK(Tc == 1 + n / 80 && Tc == T + 2);
+    float *b = malloc((size_t)Tc * 40 * sizeof *b);
+    CHECK(nn_mel_compute(mc, x, n, b) == 0);
+    for (int64_t t = 0; t < T; t++)
+        for (int i = 0; i < 40; i++)
+            CHECK_NEAR(b[(t + 1) * 40 + i], a[t * 40 + i], 1e-4);
+    free(a);
+    free(b);
+    free(x);
+    nn_mel_free(m);
+    nn_mel_free(mc);
+}
+
 /* Amplitude and phase of frequency f in x (least squares over the middle,
  * away from the edges). */
 static void fit_sine(const float *x, int64_t n, int rate, double f, double *amp, double *resid)
@@ -301,6 +336,7 @@ int main(void)
     RUN(test_tone_peaks_in_its_band);
     RUN(test_silence_floor_and_frames);
     RUN(test_mfcc_normalize_odd_fft);
+    RUN(test_top_db_and_center);
     RUN(test_resample_sine);
     RUN(test_resample_antialias);
     return check_summary();
