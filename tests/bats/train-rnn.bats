@@ -119,3 +119,12 @@ nothing_written() {
   run "$B/train-rnn" --x "$D/X.npy" --y "$D/Y.npy" --vocab "$D/vocab.tsv" --tags "$D/tags.tsv"
   [ "$status" -eq 2 ]
 }
+
+@test "the model does not depend on the thread count" {
+  make_data "$D" 60
+  for th in 1 2; do
+    "$B/train-rnn" --x "$D/X.npy" --y "$D/Y.npy" --vocab "$D/vocab.tsv" --tags "$D/tags.tsv" --units 200 \
+      --epochs 1 --batch 60 --bidirectional --cell gru -o "$D/t$th.st" --threads $th 2>/dev/null
+  done
+  cmp "$D/t1.st" "$D/t2.st"
+}
