@@ -495,8 +495,10 @@ int nn_image_to_u8(nn_image *img, int channels)
             o[1] = (uint8_t)g;
             o[2] = (uint8_t)b;
         } else {
-            /* ITU-R 601 luma, as PIL's convert("L") */
-            o[0] = color_in ? (uint8_t)((r * 299 + g * 587 + b * 114 + 500) / 1000) : (uint8_t)r;
+            /* ITU-R 601 luma in PIL's own fixed point (convert("L")), so
+             * gray images match PIL to the level, not just within one. */
+            o[0] = color_in ? (uint8_t)(((uint32_t)r * 19595 + (uint32_t)g * 38470 + (uint32_t)b * 7471 + 0x8000) >> 16)
+                            : (uint8_t)r;
         }
         if (has_alpha_out)
             o[och - 1] = (uint8_t)a;
