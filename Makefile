@@ -62,7 +62,7 @@ TOOL_NAMES := $(TOOL_SRC:tools/%.c=%)
 # Keep the objects of tools and tests (make would delete them as intermediates),
 # without making every object secondary: a deleted object must be rebuilt.
 .SECONDARY: $(TOOL_SRC:%.c=$(BUILD)/%.o) $(UNIT_SRC:%.c=$(BUILD)/%.o)
-.PHONY: all test unit bats bench install uninstall clean man check-bats size
+.PHONY: all test unit bats bench install uninstall clean man check-bats size fuzz
 all: $(TOOLS) $(LIB_A)
 
 $(BUILD)/%.o: %.c
@@ -143,7 +143,16 @@ size: all
 	@for t in $(TOOLS) ""; do [ -n "$$t" ] || continue; printf '%s\t%s\n' "$$(wc -c < $$t)" "$$t"; done; \
 	  cat $(TOOLS) | wc -c | sed 's/^/total bytes\t/'
 
+# ---- fuzzing (clang libFuzzer): FUZZ_SECONDS per harness, FUZZ=names ------
+FUZZ_SECONDS ?= 60
+FUZZ ?=
+fuzz:
+	sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
+
 clean:
 	rm -rf build bin
+
+# The per-section pipelines and the demo (make demo, make mnist, make ner, ...).
+-include pipelines/pipelines.mk
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d)
