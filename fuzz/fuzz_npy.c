@@ -31,8 +31,10 @@ static int read_chunks(const uint8_t *data, size_t size)
         uint8_t *buf = nn_alloc(3 * (size_t)(r.row_size ? r.row_size : 1), nn_dtype_size(r.dtype));
         if (!buf)
             rc = -1;
+        /* Rows of 0 elements all at once: (10^11, 0) is a valid 128-byte file. */
+        int64_t chunk = r.row_size ? 3 : (r.rows ? r.rows : 1);
         int64_t n, total = 0;
-        while (rc == 0 && (n = nn_npy_reader_read_rows(&r, buf, 3)) > 0)
+        while (rc == 0 && (n = nn_npy_reader_read_rows(&r, buf, chunk)) > 0)
             total += n;
         if (rc == 0 && n < 0)
             rc = -1;
