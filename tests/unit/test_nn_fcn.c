@@ -1,0 +1,214 @@
+/* The segmentation network: Keras parameter counts and output shapes of
+ * the assignment's model, the gradient of the whole loss against finite
+ * differences (plain, U-Net skips with batch norm, binary and multi-class
+ * with an ignored label), metadata round trip, label checks, scores. */
+#include "check.h"
+
+#include "math/rng.h"
+#include "nn/fcn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_assignment_counts(void)
+{
+    nn_fcn_config c;
+    nn_fcn_defaults(&c);
+    nn_model *m;
+    CHECK(nn_fcn_build(&c, &m) == 0);
+    /* Keras: conv (3*3*in + 1) * out; convT (3*3*in + 1) * out as well */
+    int64_t want = (27 + 1) * 32 + (288 + 1) * 32 + (288 + 1) * 64 + (576 + 1) * 64 + (576 + 1) * 128 +
+                   (1152 + 1) * 128 + (1152 + 1) * 32 + (288 + 1) * 32 + (288 + 1) * 1;
+    CHECK(want == 333441);
+    CHECK(nn_model_param_count(m, 1) == want);
+    CHECK(m->nparts == 1 && m->parts[0]->n == 12);
+    const nn_shape *o = nn_seq_out(m->parts[0]);
+    CHECK(o->ndim == 3 && o->d[0] == 128 && o->d[1] == 128 && o->d[2] == 1);
+    CHECK(m->parts[0]->layers[2]->out.d[0] == 64 && m->parts[0]->layers[5]->out.d[0] == 32);
+    CHECK(m->parts[0]->layers[8]->out.d[0] == 64 && m->parts[0]->layers[8]->out.d[2] == 128);
+    nn_model_free(m);
+    c.classes = 11;
+    c.ignore = 11;
+    c.skip = 1;
+    CHECK(nn_fcn_build(&c, &m) == 0);
+    /* the skip joins 128 upsampled + 64 channels: the first convT sees 192 */
+    CHECK(nn_model_param_count(m, 1) == want - 289 - 36896 + (288 + 1) * 11 + (192 * 9 + 1) * 32);
+    nn_model_free(m);
+    c.skip = 0;
+    c.width = 0.5;
+    c.depth = 3;
+    CHECK(nn_fcn_build(&c, &m) == 0);
+    CHECK(nn_fcn_filters(&c, 3) == 128);
+    nn_model_free(m);
+    c.h = 100; /* not a multiple of 8 */
+    CHECK(nn_fcn_build(&c, &m) == -1 && m == NULL);
+    c.h = 128;
+    c.depth = 1;
+    c.skip = 1;
+    CHECK(nn_fcn_build(&c, &m) == -1);
+}
+
+static int grad_check(int skip, int bn, int64_t classes)
+{
+    nn_fcn_config c;
+    nn_fcn_defaults(&c);
+    c.h = c.w = 8;
+    c.width = 0.125;
+    c.skip = skip;
+    c.batchnorm = bn;
+    c.classes = classes;
+    c.positive = 1;
+    c.ignore = classes > 1 ? 9 : -1;
+    c.seed = 4;
+    nn_model *m;
+    CHECK(nn_fcn_build(&c, &m) == 0);
+    if (!m)
+        return 1;
+    /* relu kinks and pool arg-max switches spoil finite differences:
+     * check the same graph with tanh (relu is checked in test_nn_layers) */
+    for (int q = 0; q < m->nparts; q++)
+        for (int i = 0; i < m->parts[q]->n; i++)
+            if (m->parts[q]->layers[i]->act == NN_ACT_RELU)
+                m->parts[q]->layers[i]->act = NN_ACT_TANH;
+    enum { n = 3 };
+    static uint8_t xb[n * 64 * 3], yb[n * 64];
+    nn_rng r;
+    nn_rng_seed(&r, 2);
+    for (int i = 0; i < n * 64 * 3; i++)
+        xb[i] = (uint8_t)nn_rng_below(&r, 256);
+    for (int i = 0; i < n * 64; i++)
+        yb[i] = (uint8_t)(i % 7 == 0 && classes > 1 ? 9 : nn_rng_below(&r, classes > 1 ? (uint64_t)classes : 3));
+    nn_fcn f;
+    CHECK(nn_fcn_init(&f, m, &c) == 0);
+    f.x = xb;
+    f.y = yb;
+    int64_t idx[n] = {0, 1, 2};
+    double loss;
+    nn_model_zero_grad(m);
+    CHECK(nn_fcn_batch(&f, idx, n, 1, 0, 1, &loss) == 0);
+    float xf[n * 64 * 3];
+    for (int i = 0; i < n * 64 * 3; i++)
+        xf[i] = xb[i] / 255.0f;
+    int bad = 0, np, checked = 0;
+    nn_param **ps = nn_model_params(m, 1, &np);
+    for (int k = 0; k < np; k++) {
+        nn_param *p = ps[k];
+        for (int64_t i = 0; i < p->count; i += 1 + p->count / 5) {
+            float s = p->w[i];
+            double h = bn ? 2e-3 : 1e-2, l1, l2;
+            p->w[i] = (float)(s + h);
+            CHECK(nn_fcn_loss(&f, nn_fcn_forward(&f, xf, n, 1, 1), yb, n, 0, &l1) == 0);
+            p->w[i] = (float)(s - h);
+            CHECK(nn_fcn_loss(&f, nn_fcn_forward(&f, xf, n, 1, 1), yb, n, 0, &l2) == 0);
+            p->w[i] = s;
+            double num = (l1 - l2) / (2 * h);
+            checked++;
+            if (!(fabs(num - p->g[i]) <= 1e-3 + 2e-2 * fabs(num)) && bad++ < 3)
+                printf("    skip %d bn %d K %lld: param %s %d[%lld]: %.6g numeric %.6g\n", skip, bn,
+                       (long long)classes, p->name, k, (long long)i, (double)p->g[i], num);
+        }
+    }
+    CHECK(checked > 20);
+    free(ps);
+    nn_fcn_free(&f);
+    nn_model_free(m);
+    return bad;
+}
+
+static void test_gradient_plain(void)
+{
+    CHECK(grad_check(0, 0, 1) == 0);
+    CHECK(grad_check(0, 0, 4) == 0);
+}
+
+static void test_gradient_skip(void)
+{
+    CHECK(grad_check(1, 0, 1) == 0);
+    CHECK(grad_check(1, 0, 4) == 0);
+    CHECK(grad_check(1, 1, 4) == 0);
+}
+
+static void test_metadata_and_reload(void)
+{
+    nn_fcn_config c, d;
+    nn_fcn_defaults(&c);
+    c.h = 16;
+    c.w = 24;
+    c.width = 0.25;
+    c.skip = 1;
+    c.batchnorm = 1;
+    c.classes = 5;
+    c.ignore = 11;
+    nn_model *m, *m2;
+    CHECK(nn_fcn_build(&c, &m) == 0);
+    nn_safetensors st;
+    nn_st_init(&st);
+    CHECK(nn_model_to_st(m, &st) == 0 && nn_fcn_config_to_st(&c, &st) == 0);
+    CHECK(nn_fcn_config_from_st(&st, &d) == 0);
+    CHECK(d.h == 16 && d.w == 24 && d.width == 0.25 && d.skip && d.batchnorm && d.classes == 5 && d.ignore == 11);
+    CHECK(nn_model_from_st(&st, &m2) == 0);
+    nn_fcn f1, f2;
+    CHECK(nn_fcn_init(&f1, m, &c) == 0 && nn_fcn_init(&f2, m2, &d) == 0);
+    static uint8_t x[2 * 16 * 24 * 3];
+    for (size_t i = 0; i < sizeof x; i++)
+        x[i] = (uint8_t)(i * 37);
+    static float p1[2 * 16 * 24 * 5], p2[2 * 16 * 24 * 5];
+    CHECK(nn_fcn_predict(&f1, x, 2, 1, p1) == 0 && nn_fcn_predict(&f2, x, 2, 2, p2) == 0);
+    CHECK(memcmp(p1, p2, sizeof p1) == 0);
+    double s = 0;
+    for (int k = 0; k < 5; k++)
+        s += p1[k];
+    CHECK_NEAR(s, 1, 1e-5); /* softmax over the classes */
+    nn_fcn_free(&f1);
+    nn_fcn_free(&f2);
+    nn_model_free(m);
+    nn_model_free(m2);
+    nn_st_free(&st);
+    /* a file without the fcn settings */
+    nn_st_init(&st);
+    CHECK(nn_fcn_config_from_st(&st, &d) == -1);
+    nn_st_free(&st);
+}
+
+static void test_labels_and_scores(void)
+{
+    nn_fcn_config c;
+    nn_fcn_defaults(&c);
+    c.classes = 3;
+    c.ignore = 11;
+    uint8_t y[6] = {0, 1, 2, 11, 2, 0};
+    CHECK(nn_fcn_check_labels(&c, y, 6) == 0);
+    y[4] = 3;
+    CHECK(nn_fcn_check_labels(&c, y, 6) == -1);
+    y[4] = 2;
+    uint8_t p[6] = {0, 1, 1, 0, 2, 0};
+    nn_fcn_scores s;
+    nn_fcn_score(&c, p, y, 6, &s);
+    /* counted pixels 0,1,2,4,5: right 0,1,4,5 */
+    CHECK_NEAR(s.pixel_acc, 0.8, 1e-12);
+    CHECK_NEAR(s.iou[0], 1, 1e-12);
+    CHECK_NEAR(s.iou[1], 0.5, 1e-12);
+    CHECK_NEAR(s.iou[2], 0.5, 1e-12);
+    CHECK_NEAR(s.mean_iou, 2.0 / 3, 1e-12);
+    c.classes = 1;
+    c.positive = 2;
+    nn_fcn_score(&c, (uint8_t[]){0, 0, 1, 0, 1, 0}, y, 6, &s);
+    CHECK_NEAR(s.pixel_acc, 1, 1e-12);
+    CHECK_NEAR(s.iou[1], 1, 1e-12);
+    float probs[4] = {0.2f, 0.7f, 0.5f, 0.49f};
+    uint8_t ids[4];
+    nn_fcn_argmax(probs, 4, 1, ids);
+    CHECK(ids[0] == 0 && ids[1] == 1 && ids[2] == 1 && ids[3] == 0);
+    nn_fcn_argmax(probs, 2, 2, ids);
+    CHECK(ids[0] == 1 && ids[1] == 0);
+}
+
+int main(void)
+{
+    RUN(test_assignment_counts);
+    RUN(test_gradient_plain);
+    RUN(test_gradient_skip);
+    RUN(test_metadata_and_reload);
+    RUN(test_labels_and_scores);
+    return check_summary();
+}
