@@ -231,7 +231,7 @@ static int cmd_train(int argc, char **argv)
         c.w = x.shape[2];
         c.channels = x.shape[3];
     } else if (nargs == 1) {
-        nn_usage("%s: images without label maps: give IMAGES.npy MASKS.npy", args[0]);
+        nn_die(args[0], "images without label maps: give IMAGES.npy MASKS.npy");
     } else if (summary) {
         long long hh, ww;
         char extra;

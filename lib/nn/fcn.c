@@ -418,7 +418,7 @@ int nn_fcn_loss(nn_fcn *f, const float *out, const uint8_t *masks, int64_t n, in
 static void to_float(const uint8_t *src, float *dst, int64_t count)
 {
     for (int64_t i = 0; i < count; i++)
-        dst[i] = (float)src[i] * (1.0f / 255.0f);
+        dst[i] = (float)(src[i] * (1.0 / 255)); /* as the predict tool scales */
 }
 
 int nn_fcn_batch(void *ctx, const int64_t *idx, int64_t n, int train, int val, uint64_t step, double *loss)
