@@ -8,6 +8,7 @@
 #include "ml/metrics.h"
 #include "plot/charts.h"
 #include "plot/grid.h"
+#include "plot/segment.h"
 #include "plot/table.h"
 
 #include <math.h>
@@ -606,6 +607,98 @@ static int cmd_grid(int argc, char **argv)
     return 0;
 }
 
+/* ---- triples: image | true mask | predicted mask | overlay ----------- */
+
+/* Class ids (n, h, w) as uint8 from integer ids (N, H, W) or (N, H, W, 1),
+ * or from float probabilities (N, H, W, K): argmax, or p >= 0.5 when K = 1. */
+static uint8_t *load_ids(const char *path, nn_array *a, int64_t n, int64_t h, int64_t w, const char *ref)
+{
+    if (nn_npy_load(path, a) < 0)
+        nn_die_lib(path);
+    int is_float = a->dtype == NN_F32 || a->dtype == NN_F64;
+    int64_t k = a->ndim == 4 ? a->shape[3] : 1;
+    if (a->ndim != 3 && a->ndim != 4)
+        nn_die(path, "expected class ids (N, H, W) or probabilities (N, H, W, K)");
+    if (!is_float && k != 1)
+        nn_die(path, "integer class ids must be (N, H, W)");
+    if (a->shape[0] < n || a->shape[1] != h || a->shape[2] != w)
+        nn_die(path, "needs at least %lld maps of %lldx%lld like %s", (long long)n, (long long)h, (long long)w, ref);
+    int64_t px = a->shape[0] * h * w;
+    uint8_t *ids = nn_alloc((size_t)px, 1);
+    if (!ids)
+        nn_die_lib(path);
+    for (int64_t i = 0; i < px; i++) {
+        if (is_float) {
+            int64_t best = 0;
+            for (int64_t j = 1; j < k; j++)
+                if (nn_array_get(a, (size_t)(i * k + j)) > nn_array_get(a, (size_t)(i * k + best)))
+                    best = j;
+            ids[i] = (uint8_t)(k == 1 ? nn_array_get(a, (size_t)i) >= 0.5 : best);
+        } else {
+            double v = nn_array_get(a, (size_t)i);
+            if (v < 0 || v > 255)
+                nn_die(path, "class id %.0f at index %lld is outside 0..255", v, (long long)i);
+            ids[i] = (uint8_t)v;
+        }
+    }
+    return ids;
+}
+
+static int cmd_triples(int argc, char **argv)
+{
+    int64_t start = 0, count = 4;
+    nn_seg_opts o;
+    nn_seg_opts_init(&o);
+    const nn_option opts[] = {
+        {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "PNG file to write", NULL},
+        {"count", 'n', NN_OPT_INT64, &count, "N", "samples (rows)", NULL},
+        {"start", 0, NN_OPT_INT64, &start, "I", "index of the first sample", NULL},
+        {"scale", 's', NN_OPT_INT, &o.scale, "K", "integer upscale of every pixel", NULL},
+        {"pad", 0, NN_OPT_INT, &o.pad, "PX", "white pixels between panels", NULL},
+        {"alpha", 0, NN_OPT_DOUBLE, &o.alpha, "A", "overlay column: class colour weight over the image (0: none)", NULL},
+        {"ignore", 0, NN_OPT_INT, &o.ignore, "ID", "label drawn black (e.g. CamVid void 11; -1: none)", NULL},
+        {"positive", 0, NN_OPT_INT, &o.positive, "ID", "binary models: show the truth as (mask == ID)", NULL},
+        {0}};
+    const nn_cli cli = {"plot triples", "[options] IMAGES.npy [TRUE.npy] PRED.npy",
+                        "Segmentation results as a PNG, one row per sample: image | true mask | predicted\n"
+                        "mask | prediction over the image.  Masks are class ids (N, H, W) (or probabilities\n"
+                        "(N, H, W, K): argmax), coloured with the categorical palette.",
+                        opts, 2, 3};
+    char **args;
+    int nargs = nn_cli_parse(&cli, argc, argv, &args);
+    if (count < 1 || start < 0 || o.scale < 1 || o.scale > 64 || o.pad < 0 || o.pad > 256 || !(o.alpha >= 0 && o.alpha <= 1))
+        nn_usage("--count >= 1, --start >= 0, --scale 1..64, --pad 0..256, --alpha 0..1");
+    if (nn_is_stdio(out_path) && isatty(STDOUT_FILENO))
+        nn_usage("will not write a PNG to a terminal: give -o FILE");
+    nn_array x, t = {0}, p;
+    if (nn_npy_load(args[0], &x) < 0)
+        nn_die_lib(args[0]);
+    if (x.ndim == 3)
+        x.shape[x.ndim++] = 1;
+    if (x.dtype != NN_U8 || x.ndim != 4 || (x.shape[3] != 1 && x.shape[3] != 3))
+        nn_die(args[0], "expected uint8 images (N, H, W, 3) or (N, H, W)");
+    if (x.shape[0] < start + count)
+        nn_die(args[0], "%lld images, but images %lld..%lld were asked for", (long long)x.shape[0], (long long)start,
+               (long long)(start + count - 1));
+    int64_t n = start + count, h = x.shape[1], w = x.shape[2];
+    uint8_t *tids = nargs == 3 ? load_ids(args[1], &t, n, h, w, args[0]) : NULL;
+    uint8_t *pids = load_ids(args[nargs - 1], &p, n, h, w, args[0]);
+    uint8_t *rgb;
+    int W, H;
+    if (nn_seg_render(x.data, (int)x.shape[3], tids, pids, (int)h, (int)w, start, count, &o, &rgb, &W, &H) < 0)
+        nn_die_lib(NULL);
+    if (nn_png_save(out_path, rgb, W, H, 3) < 0)
+        nn_die_lib(out_path);
+    free(rgb);
+    free(tids);
+    free(pids);
+    nn_array_free(&x);
+    nn_array_free(&t);
+    nn_array_free(&p);
+    free(args);
+    return 0;
+}
+
 /* ---- commands ------------------------------------------------------- */
 
 static const struct {
@@ -619,6 +712,7 @@ static const struct {
     {"line", cmd_line, "curves from a TSV with a header, e.g. loss per epoch (SVG)"},
     {"zipf", cmd_zipf, "log-log rank-frequency of counts (SVG)"},
     {"grid", cmd_grid, "rows of images from .npy arrays (PNG)"},
+    {"triples", cmd_triples, "segmentation: image | true mask | predicted mask | overlay (PNG)"},
 };
 
 static void top_help(void)
@@ -634,7 +728,7 @@ int main(int argc, char **argv)
 {
     nn_set_program_name("plot");
     if (argc < 2)
-        nn_usage("a command is required (scatter, hist, bar, line, zipf, grid)");
+        nn_usage("a command is required (scatter, hist, bar, line, zipf, grid, triples)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         top_help();
@@ -649,5 +743,5 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
     if (cmd[0] == '-')
         nn_usage("unknown option '%s' (a command comes first)", cmd);
-    nn_usage("unknown command '%s' (scatter, hist, bar, line, zipf, grid)", cmd);
+    nn_usage("unknown command '%s' (scatter, hist, bar, line, zipf, grid, triples)", cmd);
 }
