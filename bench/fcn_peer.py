@@ -1,0 +1,68 @@
+"""The assignment's segmentation network in PyTorch, for bench/fcn.sh.
+
+usage: fcn_peer.py DIR THREADS EPOCHS CLASSES PRED.npy
+
+Reads DIR/X_train.npy (N, H, W, 3) uint8, DIR/Y_train.npy (N, H, W) ids,
+DIR/X_val.npy.  CLASSES 1: binary (mask == 1, sigmoid + BCE); K: softmax +
+cross-entropy with label 11 ignored.  conv32 x2, pool, conv64 x2, pool,
+conv128 x2, upsample, convT32 x2, convT K stride 2 (3x3, relu, same),
+RMSprop (lr 1e-3, rho 0.9, eps 1e-7 as Keras), batch 8, shuffled.
+Prints SECONDS_PER_EPOCH (training only, wall clock, mean) and writes the
+validation argmax ids (N, H, W) uint8 to PRED.npy."""
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def net(k):
+    r = nn.ReLU
+    return nn.Sequential(
+        nn.Conv2d(3, 32, 3, padding=1), r(), nn.Conv2d(32, 32, 3, padding=1), r(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), r(), nn.Conv2d(64, 64, 3, padding=1), r(), nn.MaxPool2d(2),
+        nn.Conv2d(64, 128, 3, padding=1), r(), nn.Conv2d(128, 128, 3, padding=1), r(),
+        nn.Upsample(scale_factor=2, mode="nearest"),
+        nn.ConvTranspose2d(128, 32, 3, padding=1), r(), nn.ConvTranspose2d(32, 32, 3, padding=1), r(),
+        nn.ConvTranspose2d(32, k, 3, stride=2, padding=1, output_padding=1))
+
+
+def main():
+    d, threads, epochs, k, pred = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    x = torch.from_numpy(np.load(d + "/X_train.npy")).permute(0, 3, 1, 2).float() / 255
+    y = torch.from_numpy(np.load(d + "/Y_train.npy").astype(np.int64))
+    xv = torch.from_numpy(np.load(d + "/X_val.npy")).permute(0, 3, 1, 2).float() / 255
+    m = net(k)
+    opt = torch.optim.RMSprop(m.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    if k == 1:
+        lossf = nn.BCEWithLogitsLoss()
+    else:
+        lossf = nn.CrossEntropyLoss(ignore_index=11)
+    g = torch.Generator().manual_seed(1)
+    times = []
+    for _ in range(epochs):
+        t = time.perf_counter()
+        m.train()
+        perm = torch.randperm(len(x), generator=g)
+        for i in range(0, len(x), 8):
+            idx = perm[i:i + 8]
+            out = m(x[idx])
+            loss = lossf(out[:, 0], y[idx].float()) if k == 1 else lossf(out, y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        times.append(time.perf_counter() - t)
+    m.eval()
+    with torch.no_grad():
+        outs = [m(xv[i:i + 16]) for i in range(0, len(xv), 16)]
+    o = torch.cat(outs)
+    ids = (o[:, 0] >= 0) if k == 1 else o.argmax(1)
+    np.save(pred, ids.numpy().astype(np.uint8))
+    print("SECONDS_PER_EPOCH %.1f" % (sum(times) / len(times)))
+
+
+if __name__ == "__main__":
+    main()
