@@ -379,6 +379,97 @@ static int cmd_entity(int argc, char **argv)
     return 0;
 }
 
+/* sequence: transcripts of a TSV column, read whole; a first row whose
+ * column reads "text" is a header.  *buf keeps the strings. */
+static char **load_column(const char *path, int col, size_t *n, char **buf)
+{
+    uint8_t *data;
+    size_t len;
+    if (nn_read_all(path, &data, &len) < 0)
+        nn_die_lib(path);
+    if (memchr(data, 0, len))
+        nn_die(path, "not a text file (NUL byte)");
+    size_t cap = 1;
+    for (size_t i = 0; i < len; i++)
+        cap += data[i] == '\n';
+    char **rows = nn_alloc(cap, sizeof *rows);
+    if (!rows)
+        nn_die_lib(path);
+    size_t k = 0, line = 0;
+    char *p = (char *)data;
+    while (*p) {
+        char *e = strchr(p, '\n');
+        if (e)
+            *e = 0;
+        size_t ll = strlen(p);
+        if (ll && p[ll - 1] == '\r')
+            p[--ll] = 0;
+        line++;
+        if (ll) {
+            char *f = p;
+            for (int c = 1; c < col && f; c++)
+                if ((f = strchr(f, '\t')))
+                    f++;
+            if (!f)
+                nn_die(path, "line %zu: no column %d", line, col);
+            char *t = strchr(f, '\t');
+            if (t)
+                *t = 0;
+            if (!(line == 1 && strcmp(f, "text") == 0))
+                rows[k++] = f;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    *n = k;
+    *buf = (char *)data;
+    return rows;
+}
+
+static int cmd_sequence(int argc, char **argv)
+{
+    const char *true_path = NULL, *pred_path = NULL;
+    int tcol = 2, pcol = 2;
+    const nn_option opts[] = {
+        {"true", 't', NN_OPT_STRING, &true_path, "FILE", "reference transcripts (TSV, e.g. make-utterances's)", NULL},
+        {"pred", 'p', NN_OPT_STRING, &pred_path, "FILE", "predicted transcripts (TSV, e.g. train-seq2seq decode's)",
+         NULL},
+        {"true-column", 0, NN_OPT_INT, &tcol, "N", "column of the text in --true (1-based)", NULL},
+        {"pred-column", 0, NN_OPT_INT, &pcol, "N", "column of the text in --pred (1-based)", NULL},
+        COMMON_OPTIONS,
+        {0}};
+    const nn_cli cli = {"metrics sequence", "--true REF.tsv --pred HYP.tsv [options]",
+                        "Word error rate, character error rate and whole-sequence accuracy of transcripts,\n"
+                        "row by row (a first row whose text column reads 'text' is a header).  WER and CER are\n"
+                        "edit distances summed over the corpus divided by the reference length (CER counts\n"
+                        "the single spaces between words); sequence_accuracy is the share of rows without a\n"
+                        "word error.",
+                        opts, 0, 0};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    need(true_path, "--true");
+    need(pred_path, "--pred");
+    if (tcol < 1 || pcol < 1)
+        nn_usage("columns are counted from 1");
+    size_t nt, np;
+    char *bt, *bp;
+    char **rt = load_column(true_path, tcol, &nt, &bt), **rp = load_column(pred_path, pcol, &np, &bp);
+    if (nt != np)
+        nn_die(pred_path, "%zu transcripts, but %s has %zu", np, true_path, nt);
+    nn_sequence_result sr;
+    if (nn_sequence_scores((const char *const *)rt, (const char *const *)rp, (int64_t)nt, &sr) < 0)
+        nn_die_lib(true_path);
+    nn_report r;
+    nn_report_init(&r);
+    if (nn_sequence_report(&sr, &r) < 0)
+        nn_die_lib(NULL);
+    write_report(&r);
+    nn_report_free(&r);
+    free(rt), free(rp), free(bt), free(bp), free(args);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*run)(int, char **);
@@ -390,6 +481,7 @@ static const struct {
     {"recon", cmd_recon, "reconstruction error: MSE, MAE, binary cross-entropy"},
     {"embed", cmd_embed, "trustworthiness and k-NN accuracy of an embedding"},
     {"entity", cmd_entity, "entity-level (CoNLL) precision/recall/F1 of IOB2 tags, token macro F1"},
+    {"sequence", cmd_sequence, "word/character error rate and sequence accuracy of transcripts (TSV)"},
 };
 
 static void top_help(void)
@@ -406,7 +498,7 @@ int main(int argc, char **argv)
 {
     nn_set_program_name("metrics");
     if (argc < 2)
-        nn_usage("a command is required (classify, segment, cluster, recon, embed, entity)");
+        nn_usage("a command is required (classify, segment, cluster, recon, embed, entity, sequence)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         top_help();
@@ -421,5 +513,5 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
     if (cmd[0] == '-')
         nn_usage("unknown option '%s' (a command comes first)", cmd);
-    nn_usage("unknown command '%s' (classify, segment, cluster, recon, embed, entity)", cmd);
+    nn_usage("unknown command '%s' (classify, segment, cluster, recon, embed, entity, sequence)", cmd);
 }

@@ -184,4 +184,22 @@ int nn_entity_scores(const int64_t *y_true, const int64_t *y_pred, int64_t n, in
  * entity_*_micro overall. */
 int nn_entity_report(const nn_entity_result *res, nn_report *r);
 
+/* ---- sequence (metrics_sequence.c): transcripts ---------------------
+ * Word error rate = (word substitutions + insertions + deletions) summed
+ * over the corpus / reference words; character error rate the same over
+ * UTF-8 characters of the words joined by single spaces (spaces count);
+ * sequence accuracy = share of transcripts with no word error.  Texts are
+ * split on whitespace (runs of spaces, tabs count as one). */
+typedef struct {
+    int64_t n, ref_words, word_errors, ref_chars, char_errors, exact;
+    double wer, cer, seq_accuracy;
+} nn_sequence_result;
+
+/* Levenshtein distance between the words (chars = 0) or characters
+ * (chars = 1) of two texts; -1 when out of memory. */
+int64_t nn_edit_distance_words(const char *a, const char *b, int chars);
+int nn_sequence_scores(const char *const *truth, const char *const *pred, int64_t n, nn_sequence_result *res);
+/* wer, cer, sequence_accuracy and the counts behind them. */
+int nn_sequence_report(const nn_sequence_result *res, nn_report *r);
+
 #endif
