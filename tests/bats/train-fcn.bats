@@ -65,6 +65,14 @@ synth() { # N SIZE X Y [args]
   "$PY" -c 'import numpy as np, sys; a = np.load(sys.argv[1]); p = np.load(sys.argv[2])
 assert a.shape == (12, 16, 16) and a.dtype == np.uint8, a.shape
 assert p.shape == (12, 16, 16, 1) and ((a == 1) == (p[..., 0] >= 0.5)).all()' "$D/ids.npy" "$D/p1.npy"
+  # pictures: 3 rows of image | truth (mask == 1) | prediction | overlay, 2x, pad 2
+  "$NNPIPE_BIN/plot" triples "$D/vx.npy" "$D/vy.npy" "$D/ids.npy" --positive 1 -n 3 -s 2 -o "$D/t.png"
+  "$PY" -c 'import sys, zlib, struct; d = open(sys.argv[1], "rb").read()
+w, h = struct.unpack(">II", d[16:24]); assert (w, h) == (4 * 34 + 2, 3 * 34 + 2), (w, h)' "$D/t.png"
+  "$NNPIPE_BIN/plot" triples "$D/vx.npy" "$D/p1.npy" -n 1 -o "$D/t2.png"
+  run "$NNPIPE_BIN/plot" triples "$D/vx.npy" "$D/y.npy" "$D/ids.npy" -n 20 -o "$D/t3.png"
+  [ "$status" -eq 1 ]
+  [ ! -e "$D/t3.png" ]
 }
 
 @test "multi-class with an ignored label, skips, batch norm and augmentation" {
