@@ -159,3 +159,14 @@ assert set(np.unique(a)) <= {0, 255}' "$D/mask.png"
   [ "$status" -eq 1 ]
   [[ "$output" == *"x.npy:"* ]]
 }
+
+@test "the same model with 1 and 2 threads" {
+  need_numpy
+  synth 16 16 "$D/x.npy" "$D/y.npy" --void
+  args=("$D/x.npy" "$D/y.npy" --classes 3 --ignore 11 --skip --batchnorm -w 0.25 -e 2 -b 8 -q --crop --photometric)
+  "$TF" "${args[@]}" --threads 1 -o "$D/m1.st"
+  "$TF" "${args[@]}" --threads 2 -o "$D/m2.st"
+  "$TF" predict -m "$D/m1.st" "$D/x.npy" -o "$D/a.npy"
+  "$TF" predict -m "$D/m2.st" "$D/x.npy" -o "$D/b.npy"
+  cmp "$D/a.npy" "$D/b.npy"
+}
