@@ -1,0 +1,124 @@
+#!/bin/sh
+# Section 2 of the assignment: semantic segmentation with a fully
+# convolutional encoder-decoder (CamVid, or any folder laid out like it).
+#
+#   DATA/camvid/{train,val}.txt  (image and label-map paths, CamVid's lists)
+#     -> resize-img -> X.train.npy (N, H, W, 3) uint8, Y.train.npy (N, H, W) class ids
+#     -> train-fcn (one model per entry of MODELS) -> predict -> metrics, pictures
+#
+# Budgets (environment): SIZE WxH the images are resized to (multiples of 4),
+# EPOCHS, ROWS training images (0: all), MODELS (fcn: the assignment's
+# network; fcn-aug: the same with flips, crops and colour jitter; unet: skips
+# and batch norm), THREADS.  Class names come from DATA/camvid/classes.tsv
+# (id, name) when present, else CamVid's 12; IGNORE is the void class (CamVid: 11).
+. "$(dirname "$0")/common.sh"
+SIZE=${SIZE:-160x120} EPOCHS=${EPOCHS:-10} ROWS=${ROWS:-0} MODELS=${MODELS:-fcn fcn-aug} THREADS=${THREADS:-0}
+C=$DATA/camvid
+if [ -f "$C/classes.tsv" ]; then IGNORE=${IGNORE:--1}; else IGNORE=${IGNORE:-11}; fi
+section seg SIZE=$SIZE EPOCHS=$EPOCHS ROWS=$ROWS "MODELS=$MODELS" IGNORE=$IGNORE
+P=params.txt
+T="--threads $THREADS"
+
+# ---- 1. the data: images and label maps, resized --------------------------------
+if [ -f "$C/classes.tsv" ]; then cp "$C/classes.tsv" classes.tsv; else
+  printf '%s\n' 0:Sky 1:Building 2:Pole 3:Road 4:Pavement 5:Tree 6:SignSymbol 7:Fence 8:Car \
+    9:Pedestrian 10:Bicyclist 11:Unlabelled | tr ':' '\t' > classes.tsv; fi
+K=$(wc -l < classes.tsv | tr -d ' ')
+NAMES=$(cut -f2 classes.tsv | paste -sd, -)
+for s in train val; do
+  fresh X.$s.all.npy "$C/$s.txt" $P "$BIN/resize-img" ||
+    resize-img -q $T --list "$C/$s.txt" --root "$C" -s "$SIZE" -o X.$s.all.npy --masks-out Y.$s.all.npy
+  n=0; [ $s = train ] && n=$ROWS
+  fresh X.$s.npy X.$s.all.npy || { npy slice -r "$(rows $n)" -o X.$s.npy X.$s.all.npy
+                                   npy slice -r "$(rows $n)" -o Y.$s.npy Y.$s.all.npy; }
+done
+# Pixels per class: the support of a classification of the masks against themselves.
+for s in train val; do
+  metrics classify --format tsv -t Y.$s.npy -p Y.$s.npy | awk -F '\t' '$1 == "support" && $2 != "-" {print $2"\t"$3}' > support.$s.tsv
+done
+{ printf 'id\tclass\ttrain pixels\tval pixels\n'
+  awk -F '\t' 'FILENAME == ARGV[1] {name[$1] = $2; next} FILENAME == ARGV[2] {tr[$1] = $2; next} {va[$1] = $2}
+    END {for (i = 0; i in name; i++) printf "%d\t%s\t%s\t%s\n", i, name[i], (i in tr) ? tr[i] : 0, (i in va) ? va[i] : 0}' \
+    classes.tsv support.train.tsv support.val.tsv; } > classes_pixels.tsv
+cut -f2,3 classes_pixels.tsv > classes_bar.tsv
+fresh classes.svg classes_bar.tsv || plot bar --colors --title "Training pixels per class" -o classes.svg classes_bar.tsv
+# Label maps as float for a colour map over 0..K-1.
+fresh Y.val.float.npy Y.val.npy || npy scale -t float32 -o Y.val.float.npy Y.val.npy
+fresh samples.png X.val.npy Y.val.float.npy ||
+  { plot grid -n 8 -c 8 -s 2 -o samples_x.png X.val.npy
+    plot grid -n 8 -c 8 -s 2 --cmap viridis --range "0,$((K - 1))" -o samples.png X.val.npy Y.val.float.npy 2>/dev/null ||
+      cp samples_x.png samples.png; }
+
+# ---- 2. the networks ----------------------------------------------------------------
+printf 'model\tparameters\tepochs\ttrain seconds\tpixel accuracy\tmean IoU\tmacro precision\tmacro recall\tpredict ms/image\n' > summary.tsv
+for m in $MODELS; do
+  have train-fcn || break
+  case $m in
+    fcn) opts="" ;;
+    fcn-aug) opts="--flip --crop --photometric" ;;
+    unet) opts="--skip --batchnorm" ;;
+    *) opts="" ;;
+  esac
+  if [ "$IGNORE" -ge 0 ]; then ign="--ignore $IGNORE"; else ign=""; fi
+  fresh $m.safetensors X.train.npy Y.train.npy $P "$BIN/train-fcn" ||
+    train-fcn -q $T -k "$K" $ign $opts -e "$EPOCHS" --val-x X.val.npy --val-y Y.val.npy \
+      -o $m.safetensors --history $m.history.tsv --report $m.report.tsv X.train.npy Y.train.npy
+  train-fcn --summary -k "$K" $opts --size "$(echo "$SIZE" | awk -Fx '{print $2"x"$1}')" > $m.summary.txt 2>/dev/null || true
+  fresh $m.history.svg $m.history.tsv || plot line -y loss,val_loss --title "$m: loss per epoch" -o $m.history.svg $m.history.tsv
+  if ! fresh $m.Yhat.npy $m.safetensors X.val.npy; then
+    t0=$(date +%s.%N)
+    train-fcn predict $T -m $m.safetensors --argmax -o $m.Yhat.npy X.val.npy
+    t1=$(date +%s.%N)
+    n=$(npy info X.val.npy | awk -F '\t' '$1 == "shape" {print $2}' | tr -d '(' | cut -d, -f1)
+    awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN {printf "%.3f\n", (b - a) * 1000 / n}' > $m.predict_ms.txt
+  fi
+  ignopt=""; [ "$IGNORE" -ge 0 ] && ignopt="--ignore $IGNORE"
+  metrics segment --format tsv -t Y.val.npy -p $m.Yhat.npy $ignopt > $m.segment.tsv
+  metrics classify --format tsv -t Y.val.npy -p $m.Yhat.npy $ignopt > $m.classify.tsv
+  # One row per class: precision, recall, F1 (classify) and IoU (segment).
+  { printf 'class\tprecision\trecall\tf1\tIoU\tpixels\n'
+    awk -F '\t' 'FILENAME == ARGV[1] {name[$1] = $2; next}
+      FILENAME == ARGV[2] && $2 != "-" && ($1 == "precision" || $1 == "recall" || $1 == "f1" || $1 == "support") {v[$2, $1] = $3; seen[$2] = 1; next}
+      FILENAME == ARGV[3] && $1 == "iou" {v[$2, "iou"] = $3}
+      END {for (i = 0; i in name; i++) if (i in seen) printf "%s\t%s\t%s\t%s\t%s\t%s\n", name[i], v[i, "precision"], v[i, "recall"], v[i, "f1"], v[i, "iou"], v[i, "support"]}' \
+      classes.tsv $m.classify.tsv $m.segment.tsv; } > $m.classes.tsv
+  fresh $m.Yhat.float.npy $m.Yhat.npy || npy scale -t float32 -o $m.Yhat.float.npy $m.Yhat.npy
+  fresh $m.pred.png $m.Yhat.float.npy ||
+    plot grid -n 8 -c 8 -s 2 --cmap viridis --range "0,$((K - 1))" -o $m.pred.png X.val.npy Y.val.float.npy $m.Yhat.float.npy
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $m \
+    "$(tsv_get $m.report.tsv params_trainable)" "$(awk 'END {print NR - 1}' $m.history.tsv)" \
+    "$(awk -F '\t' 'NR > 1 {s += $4} END {printf "%.1f", s}' $m.history.tsv)" \
+    "$(tsv_get $m.segment.tsv pixel_accuracy)" "$(tsv_get $m.segment.tsv iou_macro)" \
+    "$(tsv_get $m.classify.tsv precision_macro)" "$(tsv_get $m.classify.tsv recall_macro)" \
+    "$(cat $m.predict_ms.txt)" >> summary.tsv
+done
+
+# ---- 3. the report ------------------------------------------------------------------
+{
+  echo "# Semantic segmentation"
+  echo
+  echo "Data: \`$C\`. Images resized to $SIZE (width x height); budget $EPOCHS epochs; models: $MODELS."
+  echo
+  echo "## The data"
+  echo "- training images: $(npy info X.train.npy | awk -F '\t' '$1 == "shape" {print $2}') uint8; label maps $(npy info Y.train.npy | awk -F '\t' '$1 == "shape" {print $2}')"
+  echo "- validation images: $(npy info X.val.npy | awk -F '\t' '$1 == "shape" {print $2}')"
+  echo "- classes: $K ($NAMES)$( [ "$IGNORE" -ge 0 ] && echo "; class $IGNORE is void and ignored in the scores")"
+  echo
+  echo "@table classes_pixels.tsv Pixels per class"
+  echo "@image classes.svg Training pixels per class"
+  echo "@image samples.png Validation images (top) and their label maps (bottom)"
+  echo "## Networks"
+  echo "Scores on the validation images. Prediction time is the whole \`train-fcn predict\` run divided by the images."
+  echo
+  echo "@table summary.tsv Models side by side"
+  for m in $MODELS; do
+    [ -f $m.safetensors ] || continue
+    echo "### $m"
+    echo "@pre $m.summary.txt Layers and parameter counts"
+    echo "@image $m.history.svg Training curve"
+    echo "@table $m.classes.tsv Precision, recall, F1 and IoU per class"
+    echo "@image $m.pred.png Validation images, true label maps, predicted label maps"
+  done
+  if [ -s skipped.txt ]; then echo "## Skipped"; sed 's/^/- /' skipped.txt; fi
+} > report.txt
+make_report
