@@ -43,9 +43,9 @@ static const nn_option options[] = {
 static const nn_cli cli = {
     "tsne",
     "[options] INPUT.npy",
-    "Embed the N rows of INPUT (shape (N, ...), any numeric dtype; uint8 is widened\n"
-    "to float32) in 2 or 3 dimensions with t-SNE, as scikit-learn's TSNE does, and\n"
-    "write an (N, DIMS) float32 .npy.  Progress (KL divergence) every 50\n"
+    "Embed the rows of an array in 2 or 3 dimensions with t-SNE (as scikit-learn's TSNE).\n"
+    "INPUT has shape (N, ...) and any numeric dtype (uint8 is widened to float32);\n"
+    "the output is an (N, DIMS) float32 .npy.  Progress (KL divergence) every 50\n"
     "iterations on stderr.  The result depends on --seed only with --init random,\n"
     "and never on --threads.  Use - for stdin/stdout.",
     options,
