@@ -8,6 +8,7 @@
 #include "ml/metrics.h"
 #include "plot/charts.h"
 #include "plot/grid.h"
+#include "plot/heatmap.h"
 #include "plot/segment.h"
 #include "plot/table.h"
 
@@ -701,6 +702,120 @@ static int cmd_triples(int argc, char **argv)
 
 /* ---- commands ------------------------------------------------------- */
 
+/* ---- heatmap: attention weights over encoder steps, with a spectrogram */
+
+static int cmd_heatmap(int argc, char **argv)
+{
+    int64_t index = 0, row = -1;
+    int stack = 3, font = 2;
+    const char *spec_path = NULL, *len_path = NULL, *labels = NULL, *cell = "8x16", *cmap = "viridis";
+    const nn_option opts[] = {
+        {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "PNG file to write", NULL},
+        {"index", 'i', NN_OPT_INT64, &index, "K", "which matrix of an (N, tokens, steps) array", NULL},
+        {"spectrogram", 0, NN_OPT_STRING, &spec_path, "FILE", "features (N, T, F) drawn above on the same time axis",
+         NULL},
+        {"row", 0, NN_OPT_INT64, &row, "R", "the utterance's row in --spectrogram/--lengths (-1: --index)", NULL},
+        {"lengths", 0, NN_OPT_STRING, &len_path, "FILE", "frames per utterance (N): trims the padding", NULL},
+        {"stack", 0, NN_OPT_INT, &stack, "K", "frames per encoder step (the model's --stack)", NULL},
+        {"labels", 0, NN_OPT_STRING, &labels, "LIST", "comma-separated row labels (digits, '-', '.')", NULL},
+        {"cell", 0, NN_OPT_STRING, &cell, "WxH", "pixels per attention cell", NULL},
+        {"cmap", 0, NN_OPT_CHOICE, &cmap, "MAP", "attention colours", "gray|viridis|gnuplot2"},
+        {"font", 0, NN_OPT_INT, &font, "PX", "label pixel size", NULL},
+        {0}};
+    const nn_cli cli = {"plot heatmap", "[options] ATTENTION.npy -o OUT.png",
+                        "Attention weights (output tokens x encoder steps) as a heat map, one row per token\n"
+                        "(rows after the last non-zero one are dropped), optionally under the utterance's\n"
+                        "spectrogram (--spectrogram, --stack frames per step): a good alignment runs down\n"
+                        "the diagonal through the words' energy.  Input: (tokens, steps) or (N, tokens,\n"
+                        "steps) as written by train-seq2seq decode --attention-out.",
+                        opts, 1, 1};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    nn_heatmap_opts o;
+    nn_heatmap_opts_init(&o);
+    char *end;
+    long cw = strtol(cell, &end, 10), ch = *end == 'x' ? strtol(end + 1, &end, 10) : 0;
+    if (*end || cw < 1 || cw > 256 || ch < 1 || ch > 256)
+        nn_usage("--cell takes WxH in 1..256, not '%s'", cell);
+    if (stack < 1 || stack > 64 || font < 1 || font > 32 || index < 0)
+        nn_usage("--stack 1..64, --font 1..32, --index >= 0");
+    if (nn_is_stdio(out_path) && isatty(STDOUT_FILENO))
+        nn_usage("will not write a PNG to a terminal: give -o FILE");
+    o.cell_w = (int)cw;
+    o.cell_h = (int)ch;
+    o.font = font;
+    o.cmap = (nn_cmap)nn_cmap_parse(cmap);
+    if (row < 0)
+        row = index;
+    nn_array a;
+    if (nn_npy_load(args[0], &a) < 0)
+        nn_die_lib(args[0]);
+    if ((a.ndim != 2 && a.ndim != 3) || !nn_dtype_is_float(a.dtype) || nn_array_convert_inplace(&a, NN_F32) < 0)
+        nn_die(args[0], "expected float attention weights (tokens, steps) or (N, tokens, steps)");
+    int64_t nm = a.ndim == 3 ? a.shape[0] : 1, R = a.shape[a.ndim - 2], C = a.shape[a.ndim - 1];
+    if (index >= nm)
+        nn_die(args[0], "%lld matrices, --index %lld is past the end", (long long)nm, (long long)index);
+    const float *m = (const float *)a.data + index * R * C;
+    int64_t rows = 0, cols = 0;
+    for (int64_t r = 0; r < R; r++)
+        for (int64_t j = 0; j < C; j++)
+            if (m[r * C + j] != 0) {
+                rows = r + 1;
+                if (j + 1 > cols)
+                    cols = j + 1;
+            }
+    if (rows == 0)
+        nn_die(args[0], "matrix %lld is all zeros (a model without attention?)", (long long)index);
+    nn_array sp = {0}, ln = {0};
+    const float *spec = NULL;
+    int64_t frames = 0, bands = 0;
+    if (len_path) {
+        if (nn_npy_load(len_path, &ln) < 0 || nn_array_convert_inplace(&ln, NN_I64) < 0)
+            nn_die_lib(len_path);
+        if (ln.ndim != 1 || row >= ln.shape[0])
+            nn_die(len_path, "expected lengths (N) with a row %lld", (long long)row);
+        frames = ((int64_t *)ln.data)[row];
+        int64_t steps = (frames + stack - 1) / stack;
+        if (frames < 1 || steps > C)
+            nn_die(len_path, "length %lld does not fit the %lld steps of %s", (long long)frames, (long long)C, args[0]);
+        cols = steps;
+    }
+    if (spec_path) {
+        if (nn_npy_load(spec_path, &sp) < 0 || nn_array_convert_inplace(&sp, NN_F32) < 0)
+            nn_die_lib(spec_path);
+        if (sp.ndim != 3 || row >= sp.shape[0])
+            nn_die(spec_path, "expected features (N, T, F) with a row %lld", (long long)row);
+        bands = sp.shape[2];
+        if (!frames || frames > sp.shape[1])
+            frames = sp.shape[1] < cols * stack ? sp.shape[1] : cols * stack;
+        spec = (const float *)sp.data + row * sp.shape[1] * bands;
+    }
+    /* the matrix trimmed to rows x cols */
+    float *t = nn_alloc((size_t)(rows * cols), sizeof(float));
+    if (!t)
+        nn_die_lib(NULL);
+    for (int64_t r = 0; r < rows; r++)
+        memcpy(t + r * cols, m + r * C, sizeof(float) * (size_t)cols);
+    char **lab = NULL;
+    if (labels)
+        o.n_row_labels = make_labels(labels, (int)rows, &lab, "--labels");
+    o.row_labels = (const char *const *)lab;
+    uint8_t *rgb;
+    int w, h;
+    if (nn_heatmap_render(t, rows, cols, spec, frames, bands, stack, &o, &rgb, &w, &h) < 0)
+        nn_die_lib(args[0]);
+    if (nn_png_save(out_path, rgb, w, h, 3) < 0)
+        nn_die_lib(out_path);
+    free(rgb);
+    free(t);
+    free_labels(lab, o.n_row_labels, labels);
+    nn_array_free(&a);
+    nn_array_free(&sp);
+    nn_array_free(&ln);
+    free(args);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*run)(int, char **);
@@ -713,6 +828,7 @@ static const struct {
     {"zipf", cmd_zipf, "log-log rank-frequency of counts (SVG)"},
     {"grid", cmd_grid, "rows of images from .npy arrays (PNG)"},
     {"triples", cmd_triples, "segmentation: image | true mask | predicted mask | overlay (PNG)"},
+    {"heatmap", cmd_heatmap, "attention weights (tokens x steps) under a spectrogram (PNG)"},
 };
 
 static void top_help(void)
@@ -728,7 +844,7 @@ int main(int argc, char **argv)
 {
     nn_set_program_name("plot");
     if (argc < 2)
-        nn_usage("a command is required (scatter, hist, bar, line, zipf, grid, triples)");
+        nn_usage("a command is required (scatter, hist, bar, line, zipf, grid, triples, heatmap)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         top_help();
@@ -743,5 +859,5 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
     if (cmd[0] == '-')
         nn_usage("unknown option '%s' (a command comes first)", cmd);
-    nn_usage("unknown command '%s' (scatter, hist, bar, line, zipf, grid, triples)", cmd);
+    nn_usage("unknown command '%s' (scatter, hist, bar, line, zipf, grid, triples, heatmap)", cmd);
 }
