@@ -148,6 +148,23 @@ static void run(int nchunks, nn_task_fn fn, void *ctx)
         nn_parallel_for(nchunks, fn, ctx);
 }
 
+/* Steps [0, tmax) hold every real token of the batch (post padding):
+ * later steps are masked for all samples, so their recurrent GEMMs are
+ * skipped (their gate rows are never read, their gradient rows are 0). */
+static int64_t active_steps(const nn_layer *l, int64_t n, int64_t T)
+{
+    if (!l->mask)
+        return T;
+    int64_t tmax = 0;
+    for (int64_t b = 0; b < n; b++)
+        for (int64_t t = T - 1; t >= tmax; t--)
+            if (l->mask[b * T + t]) {
+                tmax = t + 1;
+                break;
+            }
+    return tmax;
+}
+
 static int direction_forward(nn_layer *l, const dims *d, int dir, const float *x, float *cache, float *work)
 {
     int64_t n = d->n, T = d->T, u = d->u, gu = d->gu, in = d->in;
@@ -164,14 +181,15 @@ static int direction_forward(nn_layer *l, const dims *d, int dir, const float *x
     nn_sgemm(0, 0, n * T, gu, in, 1.0f, x, in, W, gu, 1.0f, A, gu);
 
     step_ctx c = {l, d, A, H, l->cell == NN_CELL_LSTM ? C : NULL, RH, R, bias + gu, zeros, 0, -1, chunks(n, u)};
+    int64_t tmax = active_steps(l, n, T);
     for (int64_t s = 0; s < T; s++) {
         int64_t t = dir ? T - 1 - s : s, tp = s ? (dir ? t + 1 : t - 1) : -1;
         if (gru) { /* R (n, gu) = h' U + b' */
             for (int64_t b = 0; b < n; b++)
                 memcpy(R + b * gu, bias + gu, sizeof(float) * (size_t)gu);
-            if (tp >= 0)
+            if (tp >= 0 && t < tmax)
                 nn_sgemm(0, 0, n, gu, u, 1.0f, H + tp * u, T * u, U, gu, 1.0f, R, gu);
-        } else if (tp >= 0) { /* A[:, t] += h' U */
+        } else if (tp >= 0 && t < tmax) { /* A[:, t] += h' U */
             nn_sgemm(0, 0, n, gu, u, 1.0f, H + tp * u, T * u, U, gu, 1.0f, A + t * gu, T * gu);
         }
         c.t = t;
@@ -326,6 +344,7 @@ static int direction_backward(nn_layer *l, const dims *d, int dir, const float *
     memset(dh, 0, sizeof(float) * (size_t)(2 * n * u + u));
 
     bstep_ctx c = {l, d, A, H, C, RH, dY, zeros, dA, dR, dh, dc, 0, -1, 0, chunks(n, u)};
+    int64_t tmax = active_steps(l, n, T);
     for (int64_t s = T - 1; s >= 0; s--) {
         int64_t t = dir ? T - 1 - s : s, tp = s ? (dir ? t + 1 : t - 1) : -1;
         c.t = t;
@@ -333,7 +352,7 @@ static int direction_backward(nn_layer *l, const dims *d, int dir, const float *
         c.s = s;
         run(c.nchunks, step_bwd, &c);
         /* dh' += dR_t U^T (the direct part is already in dh) */
-        if (tp >= 0)
+        if (tp >= 0 && t < tmax)
             nn_sgemm(0, 1, n, u, gu, 1.0f, dR + t * gu, T * gu, U, gu, 1.0f, dh, u);
     }
     /* Hp[b, t] = the state before step t (zeros before the first) */
