@@ -145,6 +145,8 @@ static void tag_text(nn_model *m, nn_seq *s, const nn_safetensors *st)
         int n = split_tokens(line, tok, marks, (int)T);
         if (n == 0)
             continue;
+        if (n == (int)T && strtok(NULL, " \t\r\n"))
+            nn_warn(NULL, "a sentence longer than the model's %" PRId64 " steps: the rest is not tagged", T);
         for (int64_t t = 0; t < T; t++) {
             x[t] = 0;
             if (t < n) {
