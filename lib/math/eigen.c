@@ -196,13 +196,23 @@ static void rotate_columns(void *vc, int64_t j0, int64_t j1)
  * doubles of scratch for the rotations of a sweep. */
 static int tridiagonal_ql(int64_t n, double *d, double *e, double *w, double *rc, double *rs)
 {
+    /* Besides the relative test, an off-diagonal entry below eps times the
+     * norm of the whole tridiagonal is negligible too: without it, a
+     * cluster of (near-)zero eigenvalues of a rank-deficient matrix may
+     * never meet the relative test, depending on the last bits of libm's
+     * hypot (seen with musl).  The error this allows, eps * norm, is what a
+     * backward-stable solver makes anyway. */
+    double norm = 0;
+    for (int64_t i = 0; i < n; i++)
+        norm = fmax(norm, fabs(d[i]) + (i + 1 < n ? fabs(e[i]) : 0) + (i > 0 ? fabs(e[i - 1]) : 0));
+    double negligible = DBL_EPSILON * norm;
     for (int64_t l = 0; l < n; l++) {
         int iter = 0;
         int64_t m;
         for (;;) {
             for (m = l; m + 1 < n; m++) {
                 double dd = fabs(d[m]) + fabs(d[m + 1]);
-                if (fabs(e[m]) <= DBL_EPSILON * dd)
+                if (fabs(e[m]) <= DBL_EPSILON * dd || fabs(e[m]) <= negligible)
                     break;
             }
             if (m == l)
