@@ -59,6 +59,13 @@ section() {
   log "writing $OUT"
 }
 
+# ... | update FILE: write stdin to FILE only when it differs, so that files
+# remade on every run do not look new to the steps that read them.
+update() {
+  cat > "$1.new"
+  if cmp -s "$1.new" "$1"; then rm -f "$1.new"; else mv "$1.new" "$1"; fi
+}
+
 # rows N: a Python slice for `npy slice` keeping the first N rows (0: all).
 rows() { if [ "$1" -gt 0 ]; then echo ":$1"; else echo ":"; fi; }
 

@@ -33,7 +33,7 @@ done
 { printf 'digit\ttrain\ttest\n'
   npy to-tsv y_train.npy | sort -n | uniq -c | awk '{print $2"\t"$1}' > classes_train.tmp
   npy to-tsv y_test.npy | sort -n | uniq -c | awk '{print $2"\t"$1}' > classes_test.tmp
-  join -t '	' classes_train.tmp classes_test.tmp; } > classes.tsv
+  join -t '	' classes_train.tmp classes_test.tmp; } | update classes.tsv
 rm -f classes_train.tmp classes_test.tmp
 fresh classes.svg classes.tsv || plot bar --value train --title "Training images per digit" -o classes.svg classes.tsv
 fresh samples.png x_train.npy || plot grid -n 30 -s 2 -o samples.png x_train.npy

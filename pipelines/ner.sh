@@ -9,12 +9,12 @@
 #     -> train-rnn (one model per entry of MODELS) -> predict -> metrics
 #
 # Budgets (environment): ROWS CSV rows read (0: all), EPOCHS, UNITS per
-# recurrent layer, MAXLEN columns of X (0: the longest sentence), W2V_ITER
+# recurrent layer, LR Adam's learning rate, MAXLEN columns of X (0: the longest sentence), W2V_ITER
 # word2vec passes, MODELS (cells: lstm, gru, rnn, bi-lstm, ...), THREADS.
 . "$(dirname "$0")/common.sh"
 ROWS=${ROWS:-0} EPOCHS=${EPOCHS:-5} UNITS=${UNITS:-100} MAXLEN=${MAXLEN:-0} W2V_ITER=${W2V_ITER:-5}
-MODELS=${MODELS:-lstm bi-lstm} THREADS=${THREADS:-0}
-section ner ROWS=$ROWS EPOCHS=$EPOCHS UNITS=$UNITS MAXLEN=$MAXLEN W2V_ITER=$W2V_ITER "MODELS=$MODELS"
+MODELS=${MODELS:-lstm bi-lstm} LR=${LR:-0.001} THREADS=${THREADS:-0}
+section ner ROWS=$ROWS EPOCHS=$EPOCHS UNITS=$UNITS MAXLEN=$MAXLEN W2V_ITER=$W2V_ITER "MODELS=$MODELS" LR=$LR
 CSV=$DATA/ner-gmb/ner_dataset.csv.gz
 P=params.txt
 T="--threads $THREADS"
@@ -52,7 +52,7 @@ for m in $MODELS; do
   train-rnn --summary $opts -u "$UNITS" --vectors vectors.txt --x X.train.npy --y Y.train.npy \
     --vocab vocab.tsv --tags tags.tsv > $m.summary.txt
   fresh $m.safetensors X.train.npy vectors.txt $P "$BIN/train-rnn" ||
-    train-rnn $T $opts -u "$UNITS" -e "$EPOCHS" --vectors vectors.txt --x X.train.npy --y Y.train.npy \
+    train-rnn $T $opts -u "$UNITS" -e "$EPOCHS" --lr "$LR" --vectors vectors.txt --x X.train.npy --y Y.train.npy \
       --val-x X.test.npy --val-y Y.test.npy --vocab vocab.tsv --tags tags.tsv \
       -o $m.safetensors --history $m.history.tsv 2> $m.train.log
   fresh $m.history.svg $m.history.tsv || plot line -y loss,val_loss --title "$m: loss per epoch" -o $m.history.svg $m.history.tsv

@@ -20,9 +20,9 @@ P=params.txt
 T="--threads $THREADS"
 
 # ---- 1. the data: images and label maps, resized --------------------------------
-if [ -f "$C/classes.tsv" ]; then cp "$C/classes.tsv" classes.tsv; else
+if [ -f "$C/classes.tsv" ]; then update classes.tsv < "$C/classes.tsv"; else
   printf '%s\n' 0:Sky 1:Building 2:Pole 3:Road 4:Pavement 5:Tree 6:SignSymbol 7:Fence 8:Car \
-    9:Pedestrian 10:Bicyclist 11:Unlabelled | tr ':' '\t' > classes.tsv; fi
+    9:Pedestrian 10:Bicyclist 11:Unlabelled | tr ':' '\t' | update classes.tsv; fi
 K=$(wc -l < classes.tsv | tr -d ' ')
 NAMES=$(cut -f2 classes.tsv | paste -sd, -)
 for s in train val; do
@@ -40,13 +40,15 @@ done
   awk -F '\t' 'FILENAME == ARGV[1] {name[$1] = $2; next} FILENAME == ARGV[2] {tr[$1] = $2; next} {va[$1] = $2}
     END {for (i = 0; i in name; i++) printf "%d\t%s\t%s\t%s\n", i, name[i], (i in tr) ? tr[i] : 0, (i in va) ? va[i] : 0}' \
     classes.tsv support.train.tsv support.val.tsv; } > classes_pixels.tsv
-cut -f2,3 classes_pixels.tsv > classes_bar.tsv
+cut -f2,3 classes_pixels.tsv | update classes_bar.tsv
 fresh classes.svg classes_bar.tsv || plot bar --colors --title "Training pixels per class" -o classes.svg classes_bar.tsv
-# Label maps as float for a colour map over 0..K-1.
+# Label maps as float for a colour map over 0..K-1; pictures of G images.
+NV=$(npy info X.val.npy | awk -F '\t' '$1 == "shape" {print $2}' | tr -d '(' | cut -d, -f1)
+G=$(( NV < 8 ? NV : 8 ))
 fresh Y.val.float.npy Y.val.npy || npy scale -t float32 -o Y.val.float.npy Y.val.npy
 fresh samples.png X.val.npy Y.val.float.npy ||
-  { plot grid -n 8 -c 8 -s 2 -o samples_x.png X.val.npy
-    plot grid -n 8 -c 8 -s 2 --cmap viridis --range "0,$((K - 1))" -o samples.png X.val.npy Y.val.float.npy 2>/dev/null ||
+  { plot grid -n $G -c $G -s 2 -o samples_x.png X.val.npy
+    plot grid -n $G -c $G -s 2 --cmap viridis --range "0,$((K - 1))" -o samples.png X.val.npy Y.val.float.npy 2>/dev/null ||
       cp samples_x.png samples.png; }
 
 # ---- 2. the networks ----------------------------------------------------------------
@@ -84,7 +86,7 @@ for m in $MODELS; do
       classes.tsv $m.classify.tsv $m.segment.tsv; } > $m.classes.tsv
   fresh $m.Yhat.float.npy $m.Yhat.npy || npy scale -t float32 -o $m.Yhat.float.npy $m.Yhat.npy
   fresh $m.pred.png $m.Yhat.float.npy ||
-    plot grid -n 8 -c 8 -s 2 --cmap viridis --range "0,$((K - 1))" -o $m.pred.png X.val.npy Y.val.float.npy $m.Yhat.float.npy
+    plot grid -n $G -c $G -s 2 --cmap viridis --range "0,$((K - 1))" -o $m.pred.png X.val.npy Y.val.float.npy $m.Yhat.float.npy
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $m \
     "$(tsv_get $m.report.tsv params_trainable)" "$(awk 'END {print NR - 1}' $m.history.tsv)" \
     "$(awk -F '\t' 'NR > 1 {s += $4} END {printf "%.1f", s}' $m.history.tsv)" \

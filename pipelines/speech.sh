@@ -22,10 +22,10 @@ fresh utterances/utterances.tsv "$REC" $P "$BIN/make-utterances" ||
   make-utterances -q $T --out utterances --count-train "$TRAIN_UTT" --count-test "$TEST_UTT" \
     --max-digits "$MAX_DIGITS" "$REC"
 for s in train test; do
-  awk -F '\t' -v s=$s 'NR == 1 || $4 == s' utterances/utterances.tsv > utterances/$s.tsv
+  awk -F '\t' -v s=$s 'NR == 1 || $4 == s' utterances/utterances.tsv | update utterances/$s.tsv
   fresh feats.$s.npy utterances/$s.tsv "$BIN/audio-features" ||
     audio-features -q $T --mels "$MELS" --list utterances/$s.tsv -o feats.$s.npy --lengths len.$s.npy
-  cut -f2 utterances/$s.tsv | tail -n +2 > text.$s.txt
+  cut -f2 utterances/$s.tsv | tail -n +2 | update text.$s.txt
 done
 # Facts: recordings per digit and speaker, utterance lengths, frames.
 ls "$REC" | awk -F_ '/\.wav$/ {n[$1]++; s[$2]++} END {for (d in n) print d"\t"n[d]}' | sort -n > digits.tsv
@@ -33,8 +33,11 @@ ls "$REC" | awk -F_ '/\.wav$/ {s[$2]++} END {for (k in s) print k"\t"s[k]}' | so
 { printf 'digit\trecordings\n'; cat digits.tsv; } > digits_table.tsv
 { printf 'speaker\trecordings\n'; cat speakers.tsv; } > speakers_table.tsv
 fresh frames.svg len.train.npy || plot hist -b 30 --title "Frames per training utterance (10 ms hop)" -o frames.svg len.train.npy
-fresh spectrograms.png feats.train.npy ||
-  plot grid -n 4 -c 4 -s 2 --cmap viridis --range auto -o spectrograms.png feats.train.npy
+# One utterance on its own (no zero padding), for the picture.
+fresh spectrogram.npy utterances/train.tsv "$BIN/audio-features" ||
+  audio-features -q --mels "$MELS" -o spectrogram.npy "utterances/$(sed -n 2p utterances/train.tsv | cut -f1)"
+fresh spectrogram.png spectrogram.npy ||
+  plot grid -n 1 -s 3 --cmap viridis --range auto -o spectrogram.png spectrogram.npy
 awk -F '\t' 'NR > 1 {n = split($2, w, " "); c[n]++} END {for (k in c) print k"\t"c[k]}' utterances/utterances.tsv |
   sort -n > words_hist.tsv
 { printf 'digits\tutterances\n'; cat words_hist.tsv; } > words_table.tsv
@@ -43,10 +46,40 @@ head -n 11 utterances/train.tsv > utterances_head.tsv
 # ---- 2. the attention encoder-decoder ---------------------------------------------
 if have train-seq2seq; then
   fresh seq2seq.safetensors feats.train.npy $P "$BIN/train-seq2seq" ||
-    train-seq2seq $T -e "$EPOCHS" --x feats.train.npy --lengths len.train.npy --text text.train.txt \
-      --val-x feats.test.npy --val-lengths len.test.npy --val-text text.test.txt \
-      -o seq2seq.safetensors --history seq2seq.history.tsv 2> seq2seq.train.log ||
-    log "train-seq2seq failed (see seq2seq.train.log)"
+    train-seq2seq -q $T -e "$EPOCHS" --feats feats.train.npy --lengths len.train.npy --text utterances/train.tsv \
+      --val-feats feats.test.npy --val-lengths len.test.npy --val-text utterances/test.tsv \
+      -o seq2seq.safetensors --history seq2seq.history.tsv 2> seq2seq.train.log
+  fresh seq2seq.history.svg seq2seq.history.tsv ||
+    plot line -y loss,val_loss --title "seq2seq: loss per epoch" -o seq2seq.history.svg seq2seq.history.tsv
+  for search in greedy beam; do
+    fresh pred.$search.tsv seq2seq.safetensors feats.test.npy || {
+      t0=$(date +%s.%N)
+      train-seq2seq decode -q $T -m seq2seq.safetensors --feats feats.test.npy --lengths len.test.npy \
+        --search $search -o pred.$search.tsv --attention-out attention.$search.npy --examples 0,1,2,3
+      t1=$(date +%s.%N)
+      awk -v a="$t0" -v b="$t1" -v n="$(wc -l < text.test.txt)" 'BEGIN {printf "%.3f\n", (b - a) * 1000 / n}' > pred.$search.ms
+    }
+    # WER and CER: edit distances of words and characters over the test set.
+    tail -n +2 pred.$search.tsv | cut -f2 | paste text.test.txt - | awk -F '\t' -v s=$search '
+      function dist(a, na, b, nb,   i, j, d, c) {
+        for (i = 0; i <= na; i++) D[i, 0] = i
+        for (j = 0; j <= nb; j++) D[0, j] = j
+        for (i = 1; i <= na; i++) for (j = 1; j <= nb; j++) {
+          c = D[i-1, j-1] + (a[i] != b[j]); d = D[i-1, j] + 1; if (d < c) c = d
+          d = D[i, j-1] + 1; if (d < c) c = d; D[i, j] = c }
+        return D[na, nb] }
+      { nt = split($1, t, " "); np = split($2, p, " "); we += dist(t, nt, p, np); wn += nt
+        ct = length($1); cp = length($2); for (i = 1; i <= ct; i++) tc[i] = substr($1, i, 1)
+        for (i = 1; i <= cp; i++) pc[i] = substr($2, i, 1); ce += dist(tc, ct, pc, cp); cn += ct
+        ok += ($1 == $2); n++ }
+      END { printf "%s\t%.4f\t%.4f\t%.4f\t%d\n", s, we / wn, ce / cn, ok / n, n }' > score.$search.tsv
+    fresh attention.$search.png attention.$search.npy ||
+      plot grid -n 4 -c 4 -s 3 --cmap viridis --range auto -o attention.$search.png attention.$search.npy
+  done
+  { printf 'search\tWER\tCER\tsentence accuracy\tutterances\tdecode ms/utterance\n'
+    for search in greedy beam; do printf '%s\t%s\n' "$(cat score.$search.tsv)" "$(cat pred.$search.ms)"; done; } > summary.tsv
+  { printf 'truth\tgreedy\tbeam\n'; tail -n +2 pred.greedy.tsv | cut -f2 | paste text.test.txt - > ex.tmp
+    tail -n +2 pred.beam.tsv | cut -f2 | paste ex.tmp - | head -n 12; rm -f ex.tmp; } > examples.tsv
 fi
 
 # ---- 3. the report ------------------------------------------------------------------
@@ -63,11 +96,14 @@ fi
   echo "@table speakers_table.tsv Recordings per speaker"
   echo "@table words_table.tsv Utterances by number of digits"
   echo "@image frames.svg Utterance lengths"
-  echo "@image spectrograms.png Log-mel spectrograms of the first training utterances (time downwards, mel bands across)"
+  echo "@image spectrogram.png Log-mel spectrogram of the first training utterance, \"$(sed -n 2p utterances/train.tsv | cut -f2)\" (time downwards, mel bands across, low to high)"
   echo "@table utterances_head.tsv The first training utterances"
   echo "## Recognition"
   if [ -f seq2seq.safetensors ]; then
     echo "@image seq2seq.history.svg Training curve"
+    echo "@table summary.tsv Word and character error rates on the test utterances (greedy and beam search)"
+    echo "@table examples.tsv Test utterances: truth and transcriptions"
+    echo "@image attention.greedy.png Attention weights of the first test utterances (output tokens downwards, encoder steps across)"
   else
     echo "No model yet: \`train-seq2seq\` is not built."
   fi
