@@ -5,7 +5,7 @@
 
 bats_require_minimum_version 1.5.0
 
-TINY="DEMO_EPOCHS=1 DEMO_DIGITS_TRAIN=300 DEMO_DIGITS_TEST=100 DEMO_NER_SENTENCES=200 DEMO_NER_EPOCHS=1 \
+TINY="DEMO_EPOCHS=1 DEMO_SEG_EPOCHS=1 DEMO_DIGITS_TRAIN=300 DEMO_DIGITS_TEST=100 DEMO_NER_SENTENCES=200 DEMO_NER_EPOCHS=1 \
   DEMO_SHAPES_TRAIN=8 DEMO_SHAPES_VAL=4 DEMO_SHAPES_SIZE=32x32 DEMO_SOUNDS_PER_DIGIT=6 DEMO_SOUNDS_SPEAKERS=2 \
   DEMO_UTTERANCES=24 THREADS=2"
 
@@ -71,7 +71,7 @@ setup_file() {
   marker="$BATS_FILE_TMPDIR/marker2"
   touch "$marker"
   sleep 1
-  eval "env -u DATA make -s -C '$NNPIPE_ROOT' $NNPIPE_MAKEVARS demo-seg RESULTS='$R' $TINY DEMO_EPOCHS=2" >/dev/null 2>&1
+  eval "env -u DATA make -s -C '$NNPIPE_ROOT' $NNPIPE_MAKEVARS demo-seg RESULTS='$R' $TINY DEMO_SEG_EPOCHS=2" >/dev/null 2>&1
   [ -n "$(find "$R/seg" -name fcn.safetensors -newer "$marker")" ]
   [ "$(tail -n +2 "$R/seg/fcn.history.tsv" | wc -l)" -eq 2 ]
   # Other sections are untouched.
