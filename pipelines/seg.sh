@@ -24,6 +24,8 @@ if [ -f "$C/classes.tsv" ]; then update classes.tsv < "$C/classes.tsv"; else
   printf '%s\n' 0:Sky 1:Building 2:Pole 3:Road 4:Pavement 5:Tree 6:SignSymbol 7:Fence 8:Car \
     9:Pedestrian 10:Bicyclist 11:Unlabelled | tr ':' '\t' | update classes.tsv; fi
 K=$(wc -l < classes.tsv | tr -d ' ')
+# The void class is the last id and is not an output of the network.
+[ "$IGNORE" -ge 0 ] && K=$((K - 1))
 NAMES=$(cut -f2 classes.tsv | paste -sd, -)
 for s in train val; do
   fresh X.$s.all.npy "$C/$s.txt" $P "$BIN/resize-img" ||
@@ -42,14 +44,10 @@ done
     classes.tsv support.train.tsv support.val.tsv; } > classes_pixels.tsv
 cut -f2,3 classes_pixels.tsv | update classes_bar.tsv
 fresh classes.svg classes_bar.tsv || plot bar --colors --title "Training pixels per class" -o classes.svg classes_bar.tsv
-# Label maps as float for a colour map over 0..K-1; pictures of G images.
+# Pictures of G validation images: image | label map | label map over the image.
 NV=$(npy info X.val.npy | awk -F '\t' '$1 == "shape" {print $2}' | tr -d '(' | cut -d, -f1)
 G=$(( NV < 8 ? NV : 8 ))
-fresh Y.val.float.npy Y.val.npy || npy scale -t float32 -o Y.val.float.npy Y.val.npy
-fresh samples.png X.val.npy Y.val.float.npy ||
-  { plot grid -n $G -c $G -s 2 -o samples_x.png X.val.npy
-    plot grid -n $G -c $G -s 2 --cmap viridis --range "0,$((K - 1))" -o samples.png X.val.npy Y.val.float.npy 2>/dev/null ||
-      cp samples_x.png samples.png; }
+fresh samples.png X.val.npy Y.val.npy || plot triples -n $G -s 2 --ignore "$IGNORE" -o samples.png X.val.npy Y.val.npy
 
 # ---- 2. the networks ----------------------------------------------------------------
 printf 'model\tparameters\tepochs\ttrain seconds\tpixel accuracy\tmean IoU\tmacro precision\tmacro recall\tpredict ms/image\n' > summary.tsv
@@ -84,9 +82,8 @@ for m in $MODELS; do
       FILENAME == ARGV[3] && $1 == "iou" {v[$2, "iou"] = $3}
       END {for (i = 0; i in name; i++) if (i in seen) printf "%s\t%s\t%s\t%s\t%s\t%s\n", name[i], v[i, "precision"], v[i, "recall"], v[i, "f1"], v[i, "iou"], v[i, "support"]}' \
       classes.tsv $m.classify.tsv $m.segment.tsv; } > $m.classes.tsv
-  fresh $m.Yhat.float.npy $m.Yhat.npy || npy scale -t float32 -o $m.Yhat.float.npy $m.Yhat.npy
-  fresh $m.pred.png $m.Yhat.float.npy ||
-    plot grid -n $G -c $G -s 2 --cmap viridis --range "0,$((K - 1))" -o $m.pred.png X.val.npy Y.val.float.npy $m.Yhat.float.npy
+  fresh $m.pred.png $m.Yhat.npy ||
+    plot triples -n $G -s 2 --ignore "$IGNORE" -o $m.pred.png X.val.npy Y.val.npy $m.Yhat.npy
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $m \
     "$(tsv_get $m.report.tsv params_trainable)" "$(awk 'END {print NR - 1}' $m.history.tsv)" \
     "$(awk -F '\t' 'NR > 1 {s += $4} END {printf "%.1f", s}' $m.history.tsv)" \
@@ -104,11 +101,11 @@ done
   echo "## The data"
   echo "- training images: $(npy info X.train.npy | awk -F '\t' '$1 == "shape" {print $2}') uint8; label maps $(npy info Y.train.npy | awk -F '\t' '$1 == "shape" {print $2}')"
   echo "- validation images: $(npy info X.val.npy | awk -F '\t' '$1 == "shape" {print $2}')"
-  echo "- classes: $K ($NAMES)$( [ "$IGNORE" -ge 0 ] && echo "; class $IGNORE is void and ignored in the scores")"
+  echo "- classes: $K ($NAMES)$( [ "$IGNORE" -ge 0 ] && echo "; class $IGNORE is void: not predicted, ignored in the scores")"
   echo
   echo "@table classes_pixels.tsv Pixels per class"
   echo "@image classes.svg Training pixels per class"
-  echo "@image samples.png Validation images (top) and their label maps (bottom)"
+  echo "@image samples.png Validation images, their label maps, and the maps over the images"
   echo "## Networks"
   echo "Scores on the validation images. Prediction time is the whole \`train-fcn predict\` run divided by the images."
   echo
@@ -119,7 +116,7 @@ done
     echo "@pre $m.summary.txt Layers and parameter counts"
     echo "@image $m.history.svg Training curve"
     echo "@table $m.classes.tsv Precision, recall, F1 and IoU per class"
-    echo "@image $m.pred.png Validation images, true label maps, predicted label maps"
+    echo "@image $m.pred.png Validation images: image, true label map, predicted label map, prediction over the image"
   done
   if [ -s skipped.txt ]; then echo "## Skipped"; sed 's/^/- /' skipped.txt; fi
 } > report.txt

@@ -59,25 +59,16 @@ if have train-seq2seq; then
       t1=$(date +%s.%N)
       awk -v a="$t0" -v b="$t1" -v n="$(wc -l < text.test.txt)" 'BEGIN {printf "%.3f\n", (b - a) * 1000 / n}' > pred.$search.ms
     }
-    # WER and CER: edit distances of words and characters over the test set.
-    tail -n +2 pred.$search.tsv | cut -f2 | paste text.test.txt - | awk -F '\t' -v s=$search '
-      function dist(a, na, b, nb,   i, j, d, c) {
-        for (i = 0; i <= na; i++) D[i, 0] = i
-        for (j = 0; j <= nb; j++) D[0, j] = j
-        for (i = 1; i <= na; i++) for (j = 1; j <= nb; j++) {
-          c = D[i-1, j-1] + (a[i] != b[j]); d = D[i-1, j] + 1; if (d < c) c = d
-          d = D[i, j-1] + 1; if (d < c) c = d; D[i, j] = c }
-        return D[na, nb] }
-      { nt = split($1, t, " "); np = split($2, p, " "); we += dist(t, nt, p, np); wn += nt
-        ct = length($1); cp = length($2); for (i = 1; i <= ct; i++) tc[i] = substr($1, i, 1)
-        for (i = 1; i <= cp; i++) pc[i] = substr($2, i, 1); ce += dist(tc, ct, pc, cp); cn += ct
-        ok += ($1 == $2); n++ }
-      END { printf "%s\t%.4f\t%.4f\t%.4f\t%d\n", s, we / wn, ce / cn, ok / n, n }' > score.$search.tsv
+    metrics sequence --format tsv -t utterances/test.tsv -p pred.$search.tsv > score.$search.tsv
     fresh attention.$search.png attention.$search.npy ||
-      plot grid -n 4 -c 4 -s 3 --cmap viridis --range auto -o attention.$search.png attention.$search.npy
+      plot heatmap -i 0 --spectrogram feats.test.npy --lengths len.test.npy --row 0 -o attention.$search.png \
+        attention.$search.npy
   done
-  { printf 'search\tWER\tCER\tsentence accuracy\tutterances\tdecode ms/utterance\n'
-    for search in greedy beam; do printf '%s\t%s\n' "$(cat score.$search.tsv)" "$(cat pred.$search.ms)"; done; } > summary.tsv
+  { printf 'search\tWER\tCER\tsequence accuracy\tdecode ms/utterance\n'
+    for search in greedy beam; do
+      printf '%s\t%s\t%s\t%s\t%s\n' $search "$(tsv_get score.$search.tsv wer)" "$(tsv_get score.$search.tsv cer)" \
+        "$(tsv_get score.$search.tsv sequence_accuracy)" "$(cat pred.$search.ms)"
+    done; } > summary.tsv
   { printf 'truth\tgreedy\tbeam\n'; tail -n +2 pred.greedy.tsv | cut -f2 | paste text.test.txt - > ex.tmp
     tail -n +2 pred.beam.tsv | cut -f2 | paste ex.tmp - | head -n 12; rm -f ex.tmp; } > examples.tsv
 fi
@@ -103,7 +94,7 @@ fi
     echo "@image seq2seq.history.svg Training curve"
     echo "@table summary.tsv Word and character error rates on the test utterances (greedy and beam search)"
     echo "@table examples.tsv Test utterances: truth and transcriptions"
-    echo "@image attention.greedy.png Attention weights of the first test utterances (output tokens downwards, encoder steps across)"
+    echo "@image attention.greedy.png Attention weights of the first test utterance, \"$(sed -n 1p text.test.txt)\", under its spectrogram (greedy search: output tokens downwards, encoder steps across)"
   else
     echo "No model yet: \`train-seq2seq\` is not built."
   fi
