@@ -219,10 +219,11 @@ static void image(text *h, text *m, char *arg)
     char *file, *caption;
     split_arg(arg, &file, &caption);
     char *path = resolve(file);
-    uint8_t *data;
-    size_t len;
-    if (nn_read_all(path, &data, &len) < 0 || len == 0) {
-        if (len == 0)
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int rc = nn_read_all(path, &data, &len);
+    if (rc < 0 || len == 0) {
+        if (rc == 0)
             free(data);
         missing(h, m, file);
         free(path);
@@ -294,7 +295,8 @@ static void pre(text *h, text *m, char *arg)
     add(h, "</pre>\n");
     add(m, "```\n");
     add(m, (char *)data);
-    if (len && data[strlen((char *)data) - 1] != '\n')
+    size_t shown = strlen((char *)data);
+    if (shown && data[shown - 1] != '\n')
         add(m, "\n");
     add(m, "```\n\n");
     free(data);
@@ -355,9 +357,7 @@ int main(int argc, char **argv)
     text body = {0}, m = {0};
     char *title = NULL;
     int in_par = 0, in_list = 0;
-    char *save = NULL;
     /* strtok would merge blank lines, which end paragraphs: split by hand. */
-    (void)save;
     char *p = (char *)src;
     while (*p) {
         char *nl = strchr(p, '\n');
