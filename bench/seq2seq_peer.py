@@ -1,0 +1,144 @@
+"""The seq2seq digit transcriber of bench/seq2seq.sh in PyTorch, built
+like train-seq2seq's model: frames normalized per band (training mean and
+standard deviation), `stack` frames per encoder step, bidirectional GRU
+encoder, decoder GRU cell fed [embedding; previous context], Bahdanau
+attention (or none: the encoder's final states), logits from [state;
+context], teacher forcing, cross-entropy per real token, Adam with each
+gradient tensor clipped to norm 5, batch 32.
+
+usage: seq2seq_peer.py DIR THREADS EPOCHS ATTENTION PRED.tsv
+DIR holds train_x.npy train_len.npy train.tsv test_x.npy test_len.npy
+(TSVs: path, text, ... without header).  Prints SECONDS_PER_EPOCH."""
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+d, threads, epochs, att, pred_path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+torch.set_num_threads(threads)
+torch.manual_seed(1)
+np.random.seed(1)
+STACK, U, UD, EMB, A, BATCH = 3, 64, 64, 16, 64, 32
+
+
+def texts(path):
+    with open(path, encoding="utf-8") as f:
+        return [line.rstrip("\n").split("\t")[1] for line in f if line.strip()]
+
+
+xtr, ltr = np.load(f"{d}/train_x.npy"), np.load(f"{d}/train_len.npy").astype(np.int64)
+xte, lte = np.load(f"{d}/test_x.npy"), np.load(f"{d}/test_len.npy").astype(np.int64)
+ttr = texts(f"{d}/train.tsv")
+tokens = ["<pad>", "<s>", "</s>"] + sorted({w for t in ttr for w in t.split()})
+tid = {w: i for i, w in enumerate(tokens)}
+V = len(tokens)
+valid = np.arange(xtr.shape[1])[None, :] < ltr[:, None]
+mean, std = xtr[valid].mean(0), xtr[valid].std(0)
+
+
+def prepare(x, lens):
+    x = (x - mean) / std
+    x[np.arange(x.shape[1])[None, :] >= lens[:, None]] = 0
+    n, t, f = x.shape
+    tp = (t + STACK - 1) // STACK
+    x = np.concatenate([x, np.zeros((n, tp * STACK - t, f), x.dtype)], 1).reshape(n, tp, STACK * f)
+    return torch.tensor(x, dtype=torch.float32), torch.tensor((lens + STACK - 1) // STACK)
+
+
+Xtr, Etr = prepare(xtr, ltr)
+Xte, Ete = prepare(xte, lte)
+ytr = [[tid[w] for w in t.split()] for t in ttr]
+max_out = 2 * max(len(y) for y in ytr) + 2
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self, fin):
+        super().__init__()
+        self.enc = nn.GRU(fin, U, batch_first=True, bidirectional=True)
+        self.bridge = nn.Linear(2 * U, UD)
+        self.emb = nn.Embedding(V, EMB)
+        self.cell = nn.GRUCell(EMB + 2 * U, UD)
+        self.out = nn.Linear(UD + 2 * U, V)
+        if att == "bahdanau":
+            self.keys, self.query, self.v = nn.Linear(2 * U, A), nn.Linear(UD, A), nn.Linear(A, 1, bias=False)
+
+    def encode(self, x, lens):
+        packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
+        out, hn = self.enc(packed)
+        H, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+        summary = torch.cat([hn[0], hn[1]], 1)
+        mask = torch.arange(x.shape[1])[None, :] < lens[:, None]
+        K = self.keys(H) if att != "none" else None
+        return H, K, mask, summary, torch.tanh(self.bridge(summary))
+
+    def step(self, tok, s, ctx, H, K, mask, summary):
+        s = self.cell(torch.cat([self.emb(tok), ctx], 1), s)
+        if att == "none":
+            return s, summary, None
+        e = self.v(torch.tanh(self.query(s)[:, None, :] + K)).squeeze(2).masked_fill(~mask, float("-inf"))
+        a = torch.softmax(e, 1)
+        return s, torch.bmm(a[:, None, :], H).squeeze(1), a
+
+
+model = Seq2Seq(Xtr.shape[2])
+opt = torch.optim.Adam(model.parameters(), lr=2e-3, eps=1e-7)
+lossf = nn.CrossEntropyLoss(ignore_index=0)
+n = len(ytr)
+t0 = time.time()
+for epoch in range(epochs):
+    perm = np.random.permutation(n)
+    for b in range(0, n, BATCH):
+        idx = perm[b:b + BATCH]
+        L = max(len(ytr[i]) for i in idx) + 1
+        yin = torch.zeros(len(idx), L, dtype=torch.long)
+        ytg = torch.zeros(len(idx), L, dtype=torch.long)
+        for r, i in enumerate(idx):
+            y = ytr[i]
+            yin[r, 0] = 1
+            yin[r, 1:len(y) + 1] = torch.tensor(y)
+            ytg[r, :len(y)] = torch.tensor(y)
+            ytg[r, len(y)] = 2
+        lens = Etr[idx]
+        x = Xtr[idx][:, :int(lens.max())]
+        H, K, mask, summary, s = model.encode(x, lens)
+        ctx = summary if att == "none" else torch.zeros(len(idx), 2 * U)
+        logits = []
+        for t in range(L):
+            s, ctx, _ = model.step(yin[:, t], s, ctx, H, K, mask, summary)
+            logits.append(model.out(torch.cat([s, ctx], 1)))
+        loss = lossf(torch.stack(logits, 1).reshape(-1, V), ytg.reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            nn.utils.clip_grad_norm_([p], 5.0)
+        opt.step()
+secs = (time.time() - t0) / max(epochs, 1)
+
+with torch.no_grad(), open(pred_path, "w", encoding="utf-8") as f:
+    f.write("id\ttext\n")
+    for b in range(0, Xte.shape[0], 64):
+        lens = Ete[b:b + 64]
+        x = Xte[b:b + 64][:, :int(lens.max())]
+        H, K, mask, summary, s = model.encode(x, lens)
+        m = x.shape[0]
+        ctx = summary if att == "none" else torch.zeros(m, 2 * U)
+        tok = torch.ones(m, dtype=torch.long)
+        outs, done = [[] for _ in range(m)], [False] * m
+        for t in range(max_out):
+            s, ctx, _ = model.step(tok, s, ctx, H, K, mask, summary)
+            z = model.out(torch.cat([s, ctx], 1))
+            z[:, :2] = float("-inf")
+            tok = z.argmax(1)
+            for i in range(m):
+                if not done[i]:
+                    if int(tok[i]) == 2:
+                        done[i] = True
+                    else:
+                        outs[i].append(tokens[int(tok[i])])
+            if all(done):
+                break
+        for i in range(m):
+            f.write(f"{b + i}\t{' '.join(outs[i])}\n")
+print(f"SECONDS_PER_EPOCH {secs:.2f}")
