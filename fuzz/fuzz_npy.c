@@ -28,11 +28,16 @@ static int read_chunks(const uint8_t *data, size_t size)
     nn_npy_reader r;
     int rc = nn_npy_reader_open_fp(&r, fp);
     if (rc == 0) {
-        uint8_t *buf = nn_alloc(3 * (size_t)(r.row_size ? r.row_size : 1), nn_dtype_size(r.dtype));
+        /* Rows of 0 elements all at once: (10^11, 0) is a valid 128-byte
+         * file; and (0, 2^60) is valid too, so size the buffer by the rows
+         * there are. */
+        int64_t chunk = r.row_size ? (r.rows < 3 ? r.rows : 3) : r.rows;
+        if (chunk < 1)
+            chunk = 1;
+        size_t elems = r.row_size && r.rows ? (size_t)chunk * (size_t)r.row_size : 1;
+        uint8_t *buf = nn_alloc(elems, nn_dtype_size(r.dtype));
         if (!buf)
             rc = -1;
-        /* Rows of 0 elements all at once: (10^11, 0) is a valid 128-byte file. */
-        int64_t chunk = r.row_size ? 3 : (r.rows ? r.rows : 1);
         int64_t n, total = 0;
         while (rc == 0 && (n = nn_npy_reader_read_rows(&r, buf, chunk)) > 0)
             total += n;
