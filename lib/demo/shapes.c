@@ -42,7 +42,7 @@ void nn_demo_draw_shapes(nn_rng *rng, int w, int h, uint8_t *rgb, uint8_t *mask)
     double m = w < h ? w : h;
     for (int s = 0; s < count; s++) {
         int cls = 1 + (int)nn_rng_below(rng, NN_DEMO_SHAPE_CLASSES - 1);
-        double r = m * (0.1 + 0.15 * nn_rng_uniform(rng));
+        double r = m * (0.16 + 0.18 * nn_rng_uniform(rng));
         double cx = r + (w - 2 * r) * nn_rng_uniform(rng), cy = r + (h - 2 * r) * nn_rng_uniform(rng);
         double ang = 6.2832 * nn_rng_uniform(rng);
         double col[3];
