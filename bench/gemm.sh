@@ -12,6 +12,7 @@
 # in the caller's environment.
 #
 #   GEMM_THREADS="1 2"  GEMM_REPEAT=5  GEMM_QUICK=1 (skips the layer shapes)
+#   GEMM_SETS="square layer thin" (default: all three groups of lines)
 #   GEMM_CLOCK=cpu: one-thread lines (both sides) timed with the process CPU
 #   clock, which time-slicing by other processes does not inflate; lines
 #   with more threads always use the wall clock.
@@ -22,6 +23,8 @@ peer_py="$here/gemm_peer.py"
 repeat=${GEMM_REPEAT:-5}
 clock=${GEMM_CLOCK:-wall}
 threads_list=${GEMM_THREADS:-"1 2"}
+sets=${GEMM_SETS:-"square layer thin"}
+want() { case " $sets " in *" $1 "*) return 0 ;; esac; return 1; }
 
 if [ ! -x "$bin/bench-gemm" ]; then
   echo "# gemm: $bin/bench-gemm is missing (make first)" >&2
@@ -77,14 +80,30 @@ compare() {
 }
 
 for t in $threads_list; do
-  for n in 256 512 1024 2048; do
-    compare "sgemm-$n" "${n}x${n}x${n}" "" "$t"
-  done
-  compare sgemm-4096x256x256 4096x256x256 "" "$t"
-  for n in 256 512; do
-    line "sgemm-naive-$n-t$t" "$(ours "${n}x${n}x${n}" "" "$t" --naive)" "$(peer "${n}x${n}x${n}" "$t" unset)"
-  done
+  if want square; then
+    for n in 256 512 1024 2048; do
+      compare "sgemm-$n" "${n}x${n}x${n}" "" "$t"
+    done
+    compare sgemm-4096x256x256 4096x256x256 "" "$t"
+    for n in 256 512; do
+      line "sgemm-naive-$n-t$t" "$(ours "${n}x${n}x${n}" "" "$t" --naive)" "$(peer "${n}x${n}x${n}" "$t" unset)"
+    done
+  fi
   [ -n "${GEMM_QUICK:-}" ] && continue
+  if want thin; then
+    # Thin products: one output channel (N = 1) and its backward pass,
+    # where C is a vector (dB: a long dot product per row) or an outer
+    # product (dA: K = 1).  The deep autoencoder's last convolution is
+    # 78400x288x1 (batch 100, 28 x 28, 3 x 3 x 32) or 25088x144x1; a
+    # dense layer with one output on MNIST is 100x784x1.
+    s=78400x288x1
+    compare "thin-$s-fwd" "$s" "" "$t"
+    compare "thin-$s-dA" 78400x1x288 tb "$t"   # dC (M x 1) * B^T (1 x K)
+    compare "thin-$s-dB" 288x78400x1 ta "$t"   # A^T (K x M) * dC (M x 1)
+    compare thin-25088x144x1-fwd 25088x144x1 "" "$t"
+    compare thin-100x784x1-fwd 100x784x1 "" "$t"
+  fi
+  want layer || continue
   # Dense / convolution layer products (M x K by K x N) and their backward pass.
   for s in 128x100x400 13312x32x400 78400x288x32 32x784x32; do
     m=${s%%x*} rest=${s#*x}

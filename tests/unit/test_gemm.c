@@ -1,7 +1,7 @@
 /* nn_sgemm against the reference nn_sgemm_naive: many shapes (fringe
- * tiles, primes, tall and skinny, K = 1, vectors), every transpose,
- * alpha / beta cases, padded leading dimensions, 1 and 2 threads, and
- * bit-identical results across thread counts. */
+ * tiles, primes, tall and skinny, K = 1, vectors, the thin fast paths),
+ * every transpose, alpha / beta cases, padded leading dimensions, 1 and
+ * 2 threads, and bit-identical results across thread counts. */
 #include "check.h"
 
 #include "core/error.h"
@@ -189,6 +189,67 @@ static void test_thread_identity(void)
     }
 }
 
+/* The thin fast paths (gemm_thin.c): N = 1..8 and M = 1..5 with K on
+ * either side of their thresholds (16 per row of the thin operand), long
+ * K (several axpy K blocks, lane tails), K = 1 outer products; every
+ * transpose, alpha / beta, padded leading dimensions, 1 and 2 threads. */
+static void test_thin(void)
+{
+    for (int64_t n = 1; n <= 8; n++) {
+        sweep(203, 37, n, 1);       /* below the dot threshold for n >= 3 */
+        sweep(203, 16 * n + 5, n, n % 2 ? 2 : 1);
+        sweep(49, 300, n, 2);       /* few rows: single-row dot blocks */
+    }
+    for (int64_t m = 1; m <= 5; m++) {
+        sweep(m, 16 * m + 3, 301, m % 2 ? 1 : 2);
+        sweep(m, 17, 1100, 1);
+    }
+    sweep(300, 1, 290, 2);    /* K = 1 outer product */
+    sweep(1, 1, 500, 1);
+    sweep(500, 1, 1, 1);
+    sweep(37, 1030, 1, 2);    /* long dot products, axpy over 9 K blocks */
+    sweep(1, 1030, 37, 2);
+    sweep(3, 700, 3, 1);      /* M and N both thin */
+    compare(1, 0, 1100, 1, 600, 0.7f, 0.3f, 2, 2); /* dB: A^T dC, task columns */
+    compare(0, 0, 2000, 144, 1, 1.0f, 0.0f, 0, 2);  /* forward, several dot tasks */
+    compare(0, 1, 2, 300, 2100, -0.5f, 1.0f, 1, 2); /* dot on C^T, several tasks */
+}
+
+/* Thin shapes: 1 and 2 threads give the same bits (several tasks each). */
+static void test_thin_thread_identity(void)
+{
+    static const int64_t shapes[][3] = {{3000, 288, 1}, {300, 3000, 1}, {3000, 100, 5}, {4, 200, 3000},
+                                        {2500, 70, 3}, {1, 2000, 1500}};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        int64_t M = shapes[s][0], K = shapes[s][1], N = shapes[s][2];
+        float *A = malloc(sizeof(float) * (size_t)(M * K));
+        float *B = malloc(sizeof(float) * (size_t)(K * N));
+        float *C1 = malloc(sizeof(float) * (size_t)(M * N));
+        float *C2 = malloc(sizeof(float) * (size_t)(M * N));
+        if (!A || !B || !C1 || !C2) {
+            CHECK(!"out of memory");
+            free(A), free(B), free(C1), free(C2);
+            return;
+        }
+        nn_rng r;
+        nn_rng_seed(&r, 7 + (uint64_t)s);
+        fill(A, M * K, &r);
+        fill(B, K * N, &r);
+        for (int t = 0; t < 4; t++) {
+            int ta = t & 1, tb = t >> 1;
+            fill(C1, M * N, &r);
+            memcpy(C2, C1, sizeof(float) * (size_t)(M * N));
+            nn_set_threads(1);
+            nn_sgemm(ta, tb, M, N, K, 0.7f, A, ta ? M : K, B, tb ? K : N, 0.3f, C1, N);
+            nn_set_threads(2);
+            nn_sgemm(ta, tb, M, N, K, 0.7f, A, ta ? M : K, B, tb ? K : N, 0.3f, C2, N);
+            nn_set_threads(0);
+            CHECK(memcmp(C1, C2, sizeof(float) * (size_t)(M * N)) == 0);
+        }
+        free(A), free(B), free(C1), free(C2);
+    }
+}
+
 /* Pack buffers that cannot be allocated: the unpacked fallback, for the
  * plain and the swapped (C^T) route.  Runs first, before the buffer
  * cache holds anything. */
@@ -213,5 +274,7 @@ int main(void)
     RUN(test_blocks);
     RUN(test_degenerate);
     RUN(test_thread_identity);
+    RUN(test_thin);
+    RUN(test_thin_thread_identity);
     return check_summary();
 }
