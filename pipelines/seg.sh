@@ -9,13 +9,14 @@
 # Budgets (environment): SIZE WxH the images are resized to (multiples of 4),
 # EPOCHS, ROWS training images (0: all), MODELS (fcn: the assignment's
 # network; fcn-aug: the same with flips, crops and colour jitter; unet: skips
-# and batch norm), OPTIMIZER (the assignment's rmsprop, or adam), THREADS.  Class names come from DATA/camvid/classes.tsv
+# and batch norm), OPTIMIZER (the assignment's rmsprop, or adam), LR (0: the
+# optimizer's Keras default), BATCH, THREADS.  Class names come from DATA/camvid/classes.tsv
 # (id, name) when present, else CamVid's 12; IGNORE is the void class (CamVid: 11).
 . "$(dirname "$0")/common.sh"
-SIZE=${SIZE:-160x120} EPOCHS=${EPOCHS:-10} ROWS=${ROWS:-0} MODELS=${MODELS:-fcn fcn-aug} OPTIMIZER=${OPTIMIZER:-rmsprop} THREADS=${THREADS:-0}
+SIZE=${SIZE:-160x120} EPOCHS=${EPOCHS:-10} ROWS=${ROWS:-0} MODELS=${MODELS:-fcn fcn-aug} OPTIMIZER=${OPTIMIZER:-rmsprop} LR=${LR:-0} BATCH=${BATCH:-8} THREADS=${THREADS:-0}
 C=$DATA/camvid
 if [ -f "$C/classes.tsv" ]; then IGNORE=${IGNORE:--1}; else IGNORE=${IGNORE:-11}; fi
-section seg SIZE=$SIZE EPOCHS=$EPOCHS ROWS=$ROWS "MODELS=$MODELS" IGNORE=$IGNORE OPTIMIZER=$OPTIMIZER
+section seg SIZE=$SIZE EPOCHS=$EPOCHS ROWS=$ROWS "MODELS=$MODELS" IGNORE=$IGNORE OPTIMIZER=$OPTIMIZER LR=$LR BATCH=$BATCH
 P=params.txt
 T="--threads $THREADS"
 
@@ -61,7 +62,7 @@ for m in $MODELS; do
   esac
   if [ "$IGNORE" -ge 0 ]; then ign="--ignore $IGNORE"; else ign=""; fi
   fresh $m.safetensors X.train.npy Y.train.npy $P "$BIN/train-fcn" ||
-    train-fcn -q $T -k "$K" $ign $opts -e "$EPOCHS" --optimizer "$OPTIMIZER" --val-x X.val.npy --val-y Y.val.npy \
+    train-fcn -q $T -k "$K" $ign $opts -e "$EPOCHS" --optimizer "$OPTIMIZER" --lr "$LR" -b "$BATCH" --val-x X.val.npy --val-y Y.val.npy \
       -o $m.safetensors --history $m.history.tsv --report $m.report.tsv X.train.npy Y.train.npy
   train-fcn --summary -k "$K" $opts --size "$(echo "$SIZE" | awk -Fx '{print $2"x"$1}')" > $m.summary.txt 2>/dev/null || true
   fresh $m.history.svg $m.history.tsv || plot line -y loss,val_loss --title "$m: loss per epoch" -o $m.history.svg $m.history.tsv
