@@ -26,7 +26,7 @@ done
 "$BIN/train-fcn" -q "$tmp/X_train.npy" "$tmp/Y_train.npy" --classes binary:1 -e "$EPOCHS" -b 8 \
   --threads "$THREADS" --history "$tmp/h.tsv" -o "$tmp/m.st" 2>/dev/null || exit 1
 "$BIN/train-fcn" predict -m "$tmp/m.st" --argmax "$tmp/X_val.npy" -o "$tmp/P.npy" || exit 1
-ours=$(awk 'NR > 1 { s += $4; n++ } END { if (n) printf "%.1f", s / n }' "$tmp/h.tsv")
+ours=$(awk -F '\t' 'NR > 1 { s += $4; n++ } END { if (n) printf "%.1f", s / n }' "$tmp/h.tsv")
 iou() { "$BIN/metrics" segment --true "$tmp/Y_val.npy" --pred "$1" --format tsv |
   awk -F '\t' '$1 == "iou" && $2 == "1" { print $3 } $1 == "iou_1" { print $2 }' | head -1; }
 q_ours=$(iou "$tmp/P.npy")
