@@ -433,15 +433,15 @@ int nn_npy_reader_open_fp(nn_npy_reader *r, FILE *fp)
     r->ndim = h.ndim;
     memcpy(r->shape, h.shape, sizeof h.shape);
     r->rows = h.ndim ? h.shape[0] : 1;
-    r->row_size = 1;
-    for (int i = 1; i < h.ndim; i++)
-        r->row_size *= h.shape[i]; /* no overflow: the total was checked */
-    if (h.ndim && h.shape[0] == 0) {
-        /* (0, a, b): the product of the rest may still overflow. */
-        size_t rs;
-        if (nn_shape_count(h.shape + 1, h.ndim - 1, &rs))
-            return -1;
-    }
+    /* The product of shape[1:], checked before it is formed: with
+     * shape[0] == 0 the total says nothing about it, and (0, 30, 2^63-1)
+     * overflowed int64 here (UBSan, found by fuzz/fuzz_npy.c). */
+    size_t rs = 1;
+    if (h.ndim > 1 && nn_shape_count(h.shape + 1, h.ndim - 1, &rs))
+        return -1;
+    if (rs > (size_t)INT64_MAX)
+        return nn_set_error("element count overflows");
+    r->row_size = (int64_t)rs;
     return 0;
 }
 
