@@ -92,6 +92,18 @@ tool() {
 @test "regress: wav harness" { replay wav; }
 
 @test "regress: npy info on .npy inputs" { tool npy 0 npy info; }
+
+@test "regress: npy info on .npy inputs through a pipe" {
+  local f rc
+  [ -x "$NNPIPE_BIN/npy" ] || skip "no npy program"
+  for f in "$ROOT"/tests/regress/npy/*; do
+    rc=0
+    cat "$f" | "$NNPIPE_BIN/npy" info - > "$T/out" 2> "$T/err" || rc=$?
+    if [ "$rc" -gt 1 ] || ! clean_stderr "$T/err"; then
+      echo "npy info - < $f: exit $rc"; head -20 "$T/err"; return 1
+    fi
+  done
+}
 @test "regress: npy st-list on safetensors inputs" { tool safetensors 0 npy st-list; }
 @test "regress: npy from-idx on IDX inputs" { tool idx 0 npy from-idx -o "$T/o.npy"; }
 @test "regress: npy from-idx on gzip inputs" { tool gzip 0 npy from-idx -o "$T/o.npy"; }
