@@ -175,7 +175,10 @@ static void table(text *h, text *m, char *arg)
                 *tab = 0;
             char fmt[256];
             format_cell(cell, fmt, sizeof fmt);
-            add(h, row == 0 ? "<th>" : "<td>");
+            /* Numbers align right, text left. */
+            char *num_end;
+            int numeric = *fmt && (strtod(fmt, &num_end), *num_end == 0);
+            add(h, row == 0 ? "<th>" : numeric ? "<td class=\"n\">" : "<td>");
             add_esc(h, fmt);
             add(h, row == 0 ? "</th>" : "</td>");
             add(m, " ");
@@ -307,8 +310,8 @@ static const char *style =
     "margin:2em auto;padding:0 1.2em;color:#222;line-height:1.45}"
     "h1{border-bottom:2px solid #446;padding-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ccd}"
     "table{border-collapse:collapse;margin:.4em 0;font-size:.92em}"
-    "td,th{border:1px solid #ccd;padding:.2em .6em;text-align:right}"
-    "td:first-child,th:first-child{text-align:left}tr.head{background:#eef}tr:nth-child(even){background:#f8f8fc}"
+    "td,th{border:1px solid #ccd;padding:.2em .6em;text-align:left}td.n{text-align:right}"
+    "tr.head{background:#eef}tr:nth-child(even){background:#f8f8fc}"
     "figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}"
     "figcaption,.caption{font-size:.9em;color:#555;margin:.3em 0}"
     "pre{background:#f5f5f8;padding:.6em;overflow-x:auto;font-size:.85em}"

@@ -104,7 +104,7 @@ O
   [ "$status" -eq 0 ]
   grep -q '<title>Title &amp; more</title>' r.html
   grep -q '<code>code</code> &lt;here&gt;' r.html
-  grep -q '<td>alpha &lt;b&gt;</td><td>0.1235</td>' r.html
+  grep -q '<td>alpha &lt;b&gt;</td><td class="n">0.1235</td>' r.html
   grep -q 'src="data:image/svg+xml;base64,' r.html
   grep -q '<pre>a &amp; b' r.html
   grep -q '<li>item one</li>' r.html
