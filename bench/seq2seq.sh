@@ -36,7 +36,7 @@ ours() { # threads attention -> seconds per epoch; writes $tmp/P$1$2.tsv
     --attention "$2" -e "$EPOCHS" --threads "$1" --history "$tmp/h$1$2.tsv" -o "$tmp/m$1$2.st" 2>/dev/null || return 1
   "$BIN/train-seq2seq" decode -q -m "$tmp/m$1$2.st" --feats "$tmp/test_x.npy" --lengths "$tmp/test_len.npy" \
     -o "$tmp/P$1$2.tsv" || return 1
-  awk 'NR > 1 { s += $4; n++ } END { if (n) printf "%.1f", s / n }' "$tmp/h$1$2.tsv"
+  awk -F '\t' 'NR > 1 { s += $4; n++ } END { if (n) printf "%.1f", s / n }' "$tmp/h$1$2.tsv"
 }
 wer() { [ -f "$1" ] && "$BIN/metrics" sequence --true "$tmp/test.tsv" --pred "$1" | awk -F '\t' '$1 == "wer" { printf "%.4f", $3 }' || echo -; }
 o1=$(ours 1 bahdanau) || exit 1
