@@ -248,7 +248,8 @@ static int train_main(int argc, char **argv)
         make_targets(&c, &va, vtext_path, &vy, &vylen, &vL);
         nn_s2s_apply_norm(&c, va.x.data, va.len, va.n, va.T);
     }
-    fprintf(stderr, "train-seq2seq: %" PRId64 " utterances, %" PRId64 " tokens + 3 specials, longest %" PRId64
+    if (!nn_quiet)
+        fprintf(stderr, "train-seq2seq: %" PRId64 " utterances, %" PRId64 " tokens + 3 specials, longest %" PRId64
                     " tokens, %" PRId64 " frames -> %" PRId64 " encoder steps\n",
             tr.n, c.vocab - 3, longest, tr.T, nn_s2s_enc_len(&c, tr.T));
 
@@ -288,7 +289,8 @@ static int train_main(int argc, char **argv)
     if (res.interrupted)
         nn_die(NULL, "interrupted; %s", ckpt_path ? "the checkpoint holds the last epoch (continue with --resume)"
                                                   : "nothing saved (use --checkpoint to keep progress)");
-    fprintf(stderr, "train-seq2seq: %" PRId64 " trainable parameters\n", nn_model_param_count(m, 1));
+    if (!nn_quiet)
+        fprintf(stderr, "train-seq2seq: %" PRId64 " trainable parameters\n", nn_model_param_count(m, 1));
 
     nn_safetensors st;
     nn_st_init(&st);
