@@ -35,7 +35,7 @@ ours() { # threads -> seconds per epoch; writes $tmp/P$1.npy
     --vectors "$tmp/vectors.txt" --freeze-embedding --cell lstm --units 100 --dropout 0.2 --batch 128 \
     --epochs "$EPOCHS" --threads "$1" --history "$tmp/h$1.tsv" -o "$tmp/m$1.st" 2>/dev/null || return 1
   "$BIN/predict" -m "$tmp/m$1.st" --argmax "$tmp/X.test.npy" -o "$tmp/P$1.npy" || return 1
-  awk 'NR > 1 { s += $4; n++ } END { if (n) printf "%.1f", s / n }' "$tmp/h$1.tsv"
+  awk -F '\t' 'NR > 1 { s += $4; n++ } END { if (n) printf "%.1f", s / n }' "$tmp/h$1.tsv"
 }
 score() { # predictions -> "entity_f1 token_macro_f1"
   "$BIN/metrics" entity --true "$tmp/Y.test.npy" --pred "$1" --tags "$tmp/tags.tsv" --lengths "$tmp/len.test.npy" |
@@ -43,7 +43,7 @@ score() { # predictions -> "entity_f1 token_macro_f1"
 }
 o1=$(ours 1) || exit 1
 o2=$(ours 2) || exit 1
-q_ours=$(score "$tmp/P2.npy")
+q_ours=$(score "$tmp/P1.npy")
 
 p1=- p2=- q_peer="- -"
 if "$PY" -c 'import torch' 2>/dev/null; then
@@ -51,7 +51,7 @@ if "$PY" -c 'import torch' 2>/dev/null; then
     sed -n 's/^SECONDS_PER_EPOCH //p')
   p2=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" bench/rnn_peer.py "$tmp" 2 "$EPOCHS" "$tmp/Q2.npy" 2>/dev/null |
     sed -n 's/^SECONDS_PER_EPOCH //p')
-  [ -f "$tmp/Q2.npy" ] && q_peer=$(score "$tmp/Q2.npy")
+  [ -f "$tmp/Q1.npy" ] && q_peer=$(score "$tmp/Q1.npy")
 else
   echo "# torch missing: apt-get install python3-torch"
 fi
