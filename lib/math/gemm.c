@@ -409,6 +409,8 @@ void nn_sgemm(int trans_a, int trans_b, int64_t M, int64_t N, int64_t K, float a
     }
     double work = (double)M * (double)N * (double)K;
     int threads = work >= PARALLEL_MIN ? nn_threads() : 1;
+    /* Thin shapes (N = 1: one output channel, its backward products)
+     * would pad N to NR here; gemm_thin.c has kernels without padding. */
     if (nn_gemm_thin(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, threads))
         return;
 

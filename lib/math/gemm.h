@@ -12,7 +12,9 @@
  * register-blocked micro-kernel in portable C) and uses nn_threads()
  * threads.  Work is split over blocks of C only, never over K, so every
  * element of C is summed in the same order whatever the thread count:
- * results are bit-identical for 1 and N threads.
+ * results are bit-identical for 1 and N threads.  Thin products (N <= 8,
+ * or M <= 8 with B transposed, and K not too short) take dot-product /
+ * axpy kernels instead (gemm_thin.c), under the same rule.
  *
  * nn_sgemm_naive is the plain triple loop kept as the reference for tests. */
 #ifndef NN_MATH_GEMM_H
