@@ -9,7 +9,8 @@ const char *nn_layer_keras_name(const nn_layer *l)
         {"dense", "Dense"},           {"conv2d", "Conv2D"},         {"conv2d_transpose", "Conv2DTranspose"},
         {"maxpool2d", "MaxPooling2D"}, {"upsample2d", "UpSampling2D"}, {"flatten", "Flatten"},
         {"reshape", "Reshape"},       {"dropout", "Dropout"},       {"embedding", "Embedding"},
-        {"batchnorm", "BatchNormalization"}, {"activation", "Activation"}};
+        {"batchnorm", "BatchNormalization"}, {"activation", "Activation"}, {"lstm", "LSTM"},
+        {"gru", "GRU"},               {"simple_rnn", "SimpleRNN"},  {"bidirectional", "Bidirectional"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(l->ops->type, map[i][0]))
             return map[i][1];
