@@ -176,15 +176,19 @@ static int reserve(nn_seq *s, int64_t n)
     s->acts = nn_calloc((size_t)(s->n ? s->n : 1), sizeof *s->acts);
     if (!s->acts)
         return -1;
+    /* Per-sample sizes come from a model file: multiply with overflow
+     * checks (a shape of 2^62 floats would wrap to 0 bytes). */
     int64_t big = nn_shape_size(&s->in);
+    size_t row_bytes;
     for (int i = 0; i < s->n; i++) {
         int64_t sz = nn_shape_size(&s->layers[i]->out);
         big = sz > big ? sz : big;
-        if (!(s->acts[i] = nn_alloc((size_t)n, (size_t)sz * sizeof(float))))
+        if (sz < 0 || nn_mul_size((size_t)sz, sizeof(float), &row_bytes) ||
+            !(s->acts[i] = nn_alloc((size_t)n, row_bytes)))
             return -1;
     }
-    if (!(s->ga = nn_alloc((size_t)n, (size_t)big * sizeof(float))) ||
-        !(s->gb = nn_alloc((size_t)n, (size_t)big * sizeof(float))))
+    if (big < 0 || nn_mul_size((size_t)big, sizeof(float), &row_bytes) || !(s->ga = nn_alloc((size_t)n, row_bytes)) ||
+        !(s->gb = nn_alloc((size_t)n, row_bytes)))
         return -1;
     s->cap = n;
     return 0;
