@@ -143,8 +143,9 @@ size: all
 	@for t in $(TOOLS) ""; do [ -n "$$t" ] || continue; printf '%s\t%s\n' "$$(wc -c < $$t)" "$$t"; done; \
 	  cat $(TOOLS) | wc -c | sed 's/^/total bytes\t/'
 
-# ---- fuzzing (clang libFuzzer): FUZZ_SECONDS per harness, FUZZ=names ------
-FUZZ_SECONDS ?= 60
+# ---- fuzzing (clang libFuzzer): FUZZ_SECONDS per harness (default 10 minutes),
+# FUZZ="png jpeg" to pick harnesses; see fuzz/README.md ---------------------
+FUZZ_SECONDS ?= 600
 FUZZ ?=
 fuzz:
 	sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ)
