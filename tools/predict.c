@@ -194,6 +194,12 @@ int main(int argc, char **argv)
     nn_seq *s = part_name ? nn_model_part(m, part_name) : nn_model_part(m, "model");
     if (!s && part_name)
         nn_die(model_path, "no part \"%s\" in the model", part_name);
+    /* Models whose parts form a graph (skip connections, an attention
+     * decoder) are not a chain this tool can run part by part: say which
+     * tool runs them instead of writing the first part's features. */
+    if (!s && (strcmp(m->kind, "fcn-unet") == 0 || strcmp(m->kind, "seq2seq") == 0))
+        nn_die(model_path, "a %s model is not one chain of layers: run it with %s (or pick a part with --part)",
+               m->kind, strcmp(m->kind, "seq2seq") == 0 ? "train-seq2seq decode" : "train-fcn predict");
     if (!s)
         s = m->parts[0];
 

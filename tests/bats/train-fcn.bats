@@ -170,3 +170,14 @@ assert set(np.unique(a)) <= {0, 255}' "$D/mask.png"
   "$TF" predict -m "$D/m2.st" "$D/x.npy" -o "$D/b.npy"
   cmp "$D/a.npy" "$D/b.npy"
 }
+
+@test "generic predict refuses a skip model and names the tool that runs it" {
+  need_numpy
+  synth 8 16 "$D/x.npy" "$D/y.npy" --seed 3
+  run "$TF" "$D/x.npy" "$D/y.npy" --classes binary:1 --skip -w 0.25 -e 1 -b 8 -q -o "$D/unet.st"
+  [ "$status" -eq 0 ]
+  run "$NNPIPE_BIN/predict" -m "$D/unet.st" "$D/x.npy" -o "$D/p.npy"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"not one chain of layers"*"train-fcn predict"* ]]
+  [ ! -e "$D/p.npy" ]
+}
