@@ -282,46 +282,19 @@ static int cmd_sounds(int argc, char **argv)
     return 0;
 }
 
-static const struct {
-    const char *name;
-    int (*run)(int, char **);
-    const char *help;
-} commands[] = {
+static const nn_command commands[] = {
     {"digits", cmd_digits, "MNIST-like digits (IDX .gz files)"},
     {"ner", cmd_ner, "GMB-like NER sentences (ner_dataset.csv layout)"},
     {"shapes", cmd_shapes, "shapes on textures with masks (CamVid layout)"},
     {"sounds", cmd_sounds, "spoken-digit stand-ins (FSDD WAV names)"},
 };
 
-static void top_help(void)
-{
-    printf("Usage: make-demo-data COMMAND [options] OUTPUT\n"
-           "Small seeded synthetic data sets in the formats of the real ones, so every\n"
-           "pipeline runs on a machine with no data (make demo).  The same seed and sizes\n"
-           "give the same files.\n\nCommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        printf("  %-8s %s\n", commands[i].name, commands[i].help);
-    printf("\n'make-demo-data COMMAND --help' lists the options of a command.\n");
-}
-
 int main(int argc, char **argv)
 {
-    nn_set_program_name("make-demo-data");
-    if (argc < 2)
-        nn_usage("a command is required (digits, ner, shapes, sounds)");
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
-        top_help();
-        return 0;
-    }
-    if (strcmp(cmd, "--version") == 0) {
-        printf("make-demo-data (nnpipe) %s\n", NNPIPE_VERSION);
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
-    if (cmd[0] == '-')
-        nn_usage("unknown option '%s' (a command comes first)", cmd);
-    nn_usage("unknown command '%s' (digits, ner, shapes, sounds)", cmd);
+    static const nn_command_set set = {"make-demo-data", "COMMAND [options] OUTPUT",
+                                        "Small seeded synthetic data sets in the formats of the real ones, so every\n"
+                                        "pipeline runs on a machine with no data (make demo).  The same seed and sizes\n"
+                                        "give the same files.",
+                                        commands, (int)(sizeof commands / sizeof *commands), NULL};
+    return nn_cli_dispatch(&set, argc, argv);
 }

@@ -470,11 +470,7 @@ static int cmd_sequence(int argc, char **argv)
     return 0;
 }
 
-static const struct {
-    const char *name;
-    int (*run)(int, char **);
-    const char *help;
-} commands[] = {
+static const nn_command commands[] = {
     {"classify", cmd_classify, "accuracy, precision/recall/F1 per class and averaged, confusion matrix"},
     {"segment", cmd_segment, "pixel accuracy and IoU per class, mean IoU (segmentation masks)"},
     {"cluster", cmd_cluster, "normalized mutual information and adjusted Rand index"},
@@ -484,34 +480,11 @@ static const struct {
     {"sequence", cmd_sequence, "word/character error rate and sequence accuracy of transcripts (TSV)"},
 };
 
-static void top_help(void)
-{
-    printf("Usage: metrics COMMAND [options]\n"
-           "Evaluation figures as TSV lines 'metric<TAB>class<TAB>value' (class '-' for overall\n"
-           "figures); an aligned table when writing to a terminal.\n\nCommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        printf("  %-10s %s\n", commands[i].name, commands[i].help);
-    printf("\n'metrics COMMAND --help' lists the options of a command.\n");
-}
-
 int main(int argc, char **argv)
 {
-    nn_set_program_name("metrics");
-    if (argc < 2)
-        nn_usage("a command is required (classify, segment, cluster, recon, embed, entity, sequence)");
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
-        top_help();
-        return 0;
-    }
-    if (strcmp(cmd, "--version") == 0) {
-        printf("metrics (nnpipe) %s\n", NNPIPE_VERSION);
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
-    if (cmd[0] == '-')
-        nn_usage("unknown option '%s' (a command comes first)", cmd);
-    nn_usage("unknown command '%s' (classify, segment, cluster, recon, embed, entity, sequence)", cmd);
+    static const nn_command_set set = {"metrics", "COMMAND [options]",
+                                        "Evaluation figures as TSV lines 'metric<TAB>class<TAB>value' (class '-' for overall\n"
+                                        "figures); an aligned table when writing to a terminal.",
+                                        commands, (int)(sizeof commands / sizeof *commands), NULL};
+    return nn_cli_dispatch(&set, argc, argv);
 }

@@ -747,12 +747,7 @@ static int cmd_st_get(int argc, char **argv)
     return 0;
 }
 
-/* ---- dispatch -------------------------------------------------------------------------------- */
-static const struct {
-    const char *name;
-    int (*fn)(int, char **);
-    const char *summary;
-} commands[] = {
+static const nn_command commands[] = {
     {"info", cmd_info, "shape, dtype, min, max, mean, std, NaN count"},
     {"head", cmd_head, "first rows as TSV"},
     {"to-tsv", cmd_to_tsv, "the whole array as TSV"},
@@ -770,35 +765,12 @@ static const struct {
     {"st-list", cmd_st_list, "tensors and metadata of a safetensors file"},
     {"st-get", cmd_st_get, "one tensor of a safetensors file as .npy"},
 };
-#define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
-
-static void general_help(FILE *fp)
-{
-    fprintf(fp, "Usage: npy COMMAND [options] [FILE...]\n"
-                "Look at, convert and reshape NumPy .npy arrays (and IDX, TSV, safetensors).\n"
-                "'-' (the default input and output) is standard input or output.\n\nCommands:\n");
-    for (int i = 0; i < N_COMMANDS; i++)
-        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(fp, "\n'npy COMMAND --help' lists the options of a command.\n");
-}
 
 int main(int argc, char **argv)
 {
-    set_name();
-    if (argc < 2)
-        nn_usage("missing command (info, head, to-tsv, from-tsv, from-idx, to-idx, slice, cat, scale, astype, "
-                 "argmax, reshape, compare, st-pack, st-list, st-get)");
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-        general_help(stdout);
-        return 0;
-    }
-    if (strcmp(cmd, "--version") == 0) {
-        printf("npy (nnpipe) %s\n", NNPIPE_VERSION);
-        return 0;
-    }
-    for (int i = 0; i < N_COMMANDS; i++)
-        if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
-    nn_usage("unknown command '%s' (try 'npy --help')", cmd);
+    static const nn_command_set set = {"npy", "COMMAND [options] [FILE...]",
+                                        "Look at, convert and reshape NumPy .npy arrays (and IDX, TSV, safetensors).\n"
+                                        "'-' (the default input and output) is standard input or output.",
+                                        commands, (int)(sizeof commands / sizeof *commands), NULL};
+    return nn_cli_dispatch(&set, argc, argv);
 }

@@ -157,48 +157,19 @@ static int cmd_variance(int argc, char **argv)
     return 0;
 }
 
-static const struct {
-    const char *name;
-    int (*run)(int, char **);
-    const char *help;
-} commands[] = {
+static const nn_command commands[] = {
     {"fit", cmd_fit, "fit components on data, write the model"},
     {"transform", cmd_transform, "project data on the components (codes)"},
     {"inverse", cmd_inverse, "reconstruct data from codes"},
     {"variance", cmd_variance, "explained variance per component (TSV)"},
 };
 
-static void top_help(void)
-{
-    printf("Usage: pca COMMAND [options]\n"
-           "Principal component analysis, exact (as scikit-learn's PCA with svd_solver='full').\n\n"
-           "Commands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        printf("  %-10s %s\n", commands[i].name, commands[i].help);
-    printf("\nExample:\n"
-           "  pca fit -d 32 -o pca.safetensors train.npy\n"
-           "  pca transform -m pca.safetensors test.npy > codes.npy\n\n" SIGN_NOTE "\n\n"
-           "'pca COMMAND --help' lists the options of a command.\n");
-}
-
 int main(int argc, char **argv)
 {
-    nn_set_program_name("pca");
-    if (argc < 2)
-        nn_usage("a command is required (fit, transform, inverse, variance)");
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
-        top_help();
-        return 0;
-    }
-    if (strcmp(cmd, "--version") == 0) {
-        printf("pca (nnpipe) %s\n", NNPIPE_VERSION);
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
-    if (cmd[0] == '-')
-        nn_usage("unknown option '%s' (a command comes first)", cmd);
-    nn_usage("unknown command '%s' (fit, transform, inverse, variance)", cmd);
+    static const nn_command_set set = {"pca", "COMMAND [options]",
+                                        "Principal component analysis, exact (as scikit-learn's PCA with svd_solver='full').",
+                                        commands, (int)(sizeof commands / sizeof *commands), "Example:\n"
+                                        "  pca fit -d 32 -o pca.safetensors train.npy\n"
+                                        "  pca transform -m pca.safetensors test.npy > codes.npy\n\n" SIGN_NOTE};
+    return nn_cli_dispatch(&set, argc, argv);
 }

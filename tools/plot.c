@@ -816,11 +816,7 @@ static int cmd_heatmap(int argc, char **argv)
     return 0;
 }
 
-static const struct {
-    const char *name;
-    int (*run)(int, char **);
-    const char *help;
-} commands[] = {
+static const nn_command commands[] = {
     {"scatter", cmd_scatter, "2-D points coloured by class (SVG)"},
     {"hist", cmd_hist, "histogram of an .npy or a TSV column (SVG)"},
     {"bar", cmd_bar, "bars from name<TAB>value lines (SVG)"},
@@ -831,33 +827,10 @@ static const struct {
     {"heatmap", cmd_heatmap, "attention weights (tokens x steps) under a spectrogram (PNG)"},
 };
 
-static void top_help(void)
-{
-    printf("Usage: plot COMMAND [options] INPUT...\n"
-           "Charts as SVG and image grids as PNG, from .npy arrays and TSV tables.\n\nCommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        printf("  %-8s %s\n", commands[i].name, commands[i].help);
-    printf("\n'plot COMMAND --help' lists the options of a command.\n");
-}
-
 int main(int argc, char **argv)
 {
-    nn_set_program_name("plot");
-    if (argc < 2)
-        nn_usage("a command is required (scatter, hist, bar, line, zipf, grid, triples, heatmap)");
-    const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
-        top_help();
-        return 0;
-    }
-    if (strcmp(cmd, "--version") == 0) {
-        printf("plot (nnpipe) %s\n", NNPIPE_VERSION);
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
-    if (cmd[0] == '-')
-        nn_usage("unknown option '%s' (a command comes first)", cmd);
-    nn_usage("unknown command '%s' (scatter, hist, bar, line, zipf, grid, triples, heatmap)", cmd);
+    static const nn_command_set set = {"plot", "COMMAND [options] INPUT...",
+                                        "Charts as SVG and image grids as PNG, from .npy arrays and TSV tables.",
+                                        commands, (int)(sizeof commands / sizeof *commands), NULL};
+    return nn_cli_dispatch(&set, argc, argv);
 }

@@ -280,3 +280,46 @@ int nn_cli_parse(const nn_cli *cli, int argc, char **argv, char ***args)
     *args = positional;
     return npos;
 }
+
+static void command_names(const nn_command_set *set, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < set->count && used < size; i++) {
+        int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", set->commands[i].name);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+int nn_cli_dispatch(const nn_command_set *set, int argc, char **argv)
+{
+    program_name = set->name;
+    char names[512];
+    command_names(set, names, sizeof names);
+    if (argc < 2)
+        nn_usage("a command is required (%s)", names);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        int width = 0;
+        for (int i = 0; i < set->count; i++)
+            if ((int)strlen(set->commands[i].name) > width)
+                width = (int)strlen(set->commands[i].name);
+        printf("Usage: %s %s\n%s\n\nCommands:\n", set->name, set->usage, set->summary ? set->summary : "");
+        for (int i = 0; i < set->count; i++)
+            printf("  %-*s  %s\n", width, set->commands[i].name, set->commands[i].help);
+        if (set->epilog)
+            printf("\n%s\n", set->epilog);
+        printf("\n'%s COMMAND --help' lists the options of a command.\n", set->name);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("%s (nnpipe) %s\n", set->name, NNPIPE_VERSION);
+        return 0;
+    }
+    for (int i = 0; i < set->count; i++)
+        if (strcmp(cmd, set->commands[i].name) == 0)
+            return set->commands[i].run(argc - 1, argv + 1);
+    if (cmd[0] == '-')
+        nn_usage("unknown option '%s' (a command comes first: %s)", cmd, names);
+    nn_usage("unknown command '%s' (%s)", cmd, names);
+}

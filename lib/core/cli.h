@@ -62,6 +62,27 @@ typedef struct {
  * SIGINT/SIGTERM handlers that remove uncommitted outputs. */
 int nn_cli_parse(const nn_cli *cli, int argc, char **argv, char ***args);
 
+/* Tools made of subcommands ("npy info", "plot scatter"): main() hands
+ * argv to nn_cli_dispatch, which answers --help (the list of commands),
+ * --version and usage errors, and otherwise runs the named command with
+ * argv shifted by one (argv[0] is then the command's name). */
+typedef struct {
+    const char *name;              /* "info" */
+    int (*run)(int argc, char **argv);
+    const char *help;              /* one line for the command list */
+} nn_command;
+
+typedef struct {
+    const char *name;              /* "npy" */
+    const char *usage;             /* "COMMAND [options] [FILE...]" */
+    const char *summary;           /* lines printed under the usage line */
+    const nn_command *commands;
+    int count;
+    const char *epilog;            /* printed after the list; may be NULL */
+} nn_command_set;
+
+int nn_cli_dispatch(const nn_command_set *set, int argc, char **argv);
+
 /* The program name for messages ("train-vae"). */
 const char *nn_program_name(void);
 void nn_set_program_name(const char *name);
