@@ -1,5 +1,6 @@
 /* .npy reader and writer (see npy.h for what is accepted). */
 #include "io/npy.h"
+#include "io/endian.h"
 
 #include "core/error.h"
 #include "core/file.h"
@@ -30,24 +31,6 @@ static const struct {
     [F_F8] = {'f', 8, NN_F64},
 };
 #define N_FILE_TYPES ((int)(sizeof file_types / sizeof file_types[0]))
-
-static int host_is_big_endian(void)
-{
-    const uint16_t one = 1;
-    return *(const uint8_t *)&one == 0;
-}
-
-static void swap_bytes(uint8_t *p, size_t count, size_t esize)
-{
-    if (esize < 2)
-        return;
-    for (size_t i = 0; i < count; i++, p += esize)
-        for (size_t a = 0, b = esize - 1; a < b; a++, b--) {
-            uint8_t t = p[a];
-            p[a] = p[b];
-            p[b] = t;
-        }
-}
 
 /* ---- header dict parser ------------------------------------------------
  * The header is a Python dict literal such as
@@ -168,7 +151,7 @@ static int parse_descr(const char *d, int *code, int *swap)
     for (int i = 0; i < N_FILE_TYPES; i++)
         if (file_types[i].kind == kind && file_types[i].size == size) {
             *code = i;
-            *swap = size > 1 && ((order == '>') != host_is_big_endian());
+            *swap = size > 1 && ((order == '>') != nn_host_is_big_endian());
             return 0;
         }
     if (kind == 'u' && size == 8)
@@ -283,7 +266,7 @@ static void convert_elements(int code, int swap, uint8_t *src, size_t n, void *d
 {
     size_t fs = (size_t)file_types[code].size;
     if (swap)
-        swap_bytes(src, n, fs);
+        nn_swap_bytes(src, n, fs);
     switch (code) {
     case F_B1: {
         uint8_t *d = dst;
@@ -363,7 +346,7 @@ int nn_npy_parse(const uint8_t *buf, size_t len, nn_array *out)
     if (is_identity(h.code)) {
         memcpy(a.data, src, bytes);
         if (h.swap)
-            swap_bytes(a.data, count, (size_t)file_types[h.code].size);
+            nn_swap_bytes(a.data, count, (size_t)file_types[h.code].size);
     } else {
         uint8_t *tmp = nn_alloc(bytes ? bytes : 1, 1);
         if (!tmp) {
@@ -619,29 +602,6 @@ int nn_npy_header(nn_dtype t, int ndim, const int64_t *shape, uint8_t **hdr, siz
     return 0;
 }
 
-/* Write n elements little-endian. */
-static int write_le(FILE *fp, const void *data, size_t n, size_t esize)
-{
-    if (!host_is_big_endian() || esize == 1) {
-        if (n && fwrite(data, esize, n, fp) != n)
-            return nn_set_error("write error: %s", strerror(errno));
-        return 0;
-    }
-    uint8_t tmp[4096];
-    size_t per = sizeof tmp / esize;
-    const uint8_t *p = data;
-    while (n) {
-        size_t k = n < per ? n : per;
-        memcpy(tmp, p, k * esize);
-        swap_bytes(tmp, k, esize);
-        if (fwrite(tmp, esize, k, fp) != k)
-            return nn_set_error("write error: %s", strerror(errno));
-        p += k * esize;
-        n -= k;
-    }
-    return 0;
-}
-
 int nn_npy_write_fp(FILE *fp, const nn_array *a)
 {
     uint8_t *hdr;
@@ -651,7 +611,7 @@ int nn_npy_write_fp(FILE *fp, const nn_array *a)
     int rc = fwrite(hdr, 1, hlen, fp) == hlen ? 0 : nn_set_error("write error: %s", strerror(errno));
     free(hdr);
     if (rc == 0)
-        rc = write_le(fp, a->data, nn_array_count(a), nn_dtype_size(a->dtype));
+        rc = nn_write_le(fp, a->data, nn_array_count(a), nn_dtype_size(a->dtype));
     return rc;
 }
 
@@ -712,7 +672,7 @@ int nn_npy_writer_write_rows(nn_npy_writer *w, const void *rows, int64_t n)
         w->failed = 1;
         return nn_set_error("too many rows written (%lld declared)", (long long)w->rows);
     }
-    if (write_le(w->fp, rows, (size_t)n * (size_t)w->row_size, nn_dtype_size(w->dtype))) {
+    if (nn_write_le(w->fp, rows, (size_t)n * (size_t)w->row_size, nn_dtype_size(w->dtype))) {
         w->failed = 1;
         return -1;
     }

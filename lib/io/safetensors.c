@@ -1,5 +1,6 @@
 /* safetensors reader and writer (see safetensors.h). */
 #include "io/safetensors.h"
+#include "io/endian.h"
 
 #include "core/error.h"
 #include "core/file.h"
@@ -13,24 +14,6 @@
 
 /* The reference implementation refuses headers above 100 MB. */
 #define MAX_HEADER ((uint64_t)100 * 1000 * 1000)
-
-static int host_is_big_endian(void)
-{
-    const uint16_t one = 1;
-    return *(const uint8_t *)&one == 0;
-}
-
-static void swap_bytes(uint8_t *p, size_t count, size_t esize)
-{
-    if (esize < 2)
-        return;
-    for (size_t i = 0; i < count; i++, p += esize)
-        for (size_t a = 0, b = esize - 1; a < b; a++, b--) {
-            uint8_t t = p[a];
-            p[a] = p[b];
-            p[b] = t;
-        }
-}
 
 static char *dup_string(const char *s)
 {
@@ -216,28 +199,6 @@ static int build_header(const nn_safetensors *st, nn_jbuf *b)
     return nn_jbuf_check(b);
 }
 
-static int write_le(FILE *fp, const void *data, size_t n, size_t esize)
-{
-    if (!host_is_big_endian() || esize == 1) {
-        if (n && fwrite(data, esize, n, fp) != n)
-            return nn_set_error("write error: %s", strerror(errno));
-        return 0;
-    }
-    uint8_t tmp[4096];
-    size_t per = sizeof tmp / esize;
-    const uint8_t *p = data;
-    while (n) {
-        size_t k = n < per ? n : per;
-        memcpy(tmp, p, k * esize);
-        swap_bytes(tmp, k, esize);
-        if (fwrite(tmp, esize, k, fp) != k)
-            return nn_set_error("write error: %s", strerror(errno));
-        p += k * esize;
-        n -= k;
-    }
-    return 0;
-}
-
 int nn_st_save(const nn_safetensors *st, const char *path)
 {
     nn_jbuf b;
@@ -259,7 +220,7 @@ int nn_st_save(const nn_safetensors *st, const char *path)
         rc = nn_set_error("write error: %s", strerror(errno));
     nn_jbuf_free(&b);
     for (int i = 0; i < st->count && rc == 0; i++)
-        rc = write_le(out.fp, st->arrays[i].data, nn_array_count(&st->arrays[i]), nn_dtype_size(st->arrays[i].dtype));
+        rc = nn_write_le(out.fp, st->arrays[i].data, nn_array_count(&st->arrays[i]), nn_dtype_size(st->arrays[i].dtype));
     if (rc) {
         nn_output_abort(&out);
         return -1;
@@ -410,8 +371,8 @@ static int parse_inner(const uint8_t *buf, size_t len, nn_safetensors *st, nn_js
         if (nn_array_alloc(&a, es[i].dtype, es[i].ndim, es[i].shape))
             return -1;
         memcpy(a.data, data + es[i].begin, (size_t)(es[i].end - es[i].begin));
-        if (host_is_big_endian())
-            swap_bytes(a.data, nn_array_count(&a), nn_dtype_size(a.dtype));
+        if (nn_host_is_big_endian())
+            nn_swap_bytes(a.data, nn_array_count(&a), nn_dtype_size(a.dtype));
         char *name = dup_string(es[i].name);
         if (!name || add_owned(st, name, &a)) {
             free(name);
