@@ -6,7 +6,7 @@ attention (or none: the encoder's final states), logits from [state;
 context], teacher forcing, cross-entropy per real token, Adam with each
 gradient tensor clipped to norm 5, batch 32.
 
-usage: seq2seq_peer.py DIR THREADS EPOCHS ATTENTION PRED.tsv
+usage: seq2seq_peer.py DIR THREADS EPOCHS ATTENTION PRED.tsv [SEED]
 DIR holds train_x.npy train_len.npy train.tsv test_x.npy test_len.npy
 (TSVs: path, text, ... without header).  Prints SECONDS_PER_EPOCH."""
 import sys
@@ -17,9 +17,10 @@ import torch
 from torch import nn
 
 d, threads, epochs, att, pred_path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+seed = int(sys.argv[6]) if len(sys.argv) > 6 else 1
 torch.set_num_threads(threads)
-torch.manual_seed(1)
-np.random.seed(1)
+torch.manual_seed(seed)
+np.random.seed(seed)
 STACK, U, UD, EMB, A, BATCH = 3, 64, 64, 16, 64, 32
 
 

@@ -702,35 +702,93 @@ static int cmd_triples(int argc, char **argv)
 
 /* ---- commands ------------------------------------------------------- */
 
-/* ---- heatmap: attention weights over encoder steps, with a spectrogram */
+/* ---- heatmap and spectrogram: attention weights over encoder steps, and
+ * the features they look at */
+
+static int ends_with_svg(const char *path)
+{
+    size_t n = strlen(path);
+    return n >= 4 && strcmp(path + n - 4, ".svg") == 0;
+}
+
+/* Frames of utterance `row` from --lengths (0 when no file); dies on a bad
+ * file.  ln is loaded into and freed by the caller. */
+static int64_t row_length(const char *len_path, int64_t row, nn_array *ln)
+{
+    if (!len_path)
+        return 0;
+    if (nn_npy_load(len_path, ln) < 0 || nn_array_convert_inplace(ln, NN_I64) < 0)
+        nn_die_lib(len_path);
+    if (ln->ndim != 1 || row >= ln->shape[0])
+        nn_die(len_path, "expected lengths (N) with a row %lld", (long long)row);
+    int64_t frames = ((int64_t *)ln->data)[row];
+    if (frames < 1)
+        nn_die(len_path, "row %lld has length %lld", (long long)row, (long long)frames);
+    return frames;
+}
+
+/* Row `row` of features (N, T, F) or the only one of (T, F): points into
+ * sp (loaded here, freed by the caller); *frames is cut to T. */
+static const float *spec_row(const char *spec_path, int64_t row, nn_array *sp, int64_t *frames, int64_t *bands)
+{
+    if (nn_npy_load(spec_path, sp) < 0 || nn_array_convert_inplace(sp, NN_F32) < 0)
+        nn_die_lib(spec_path);
+    if (sp->ndim == 2 && row == 0) {
+        int64_t t = sp->shape[0];
+        *bands = sp->shape[1];
+        if (!*frames || *frames > t)
+            *frames = t;
+        if (*frames < 1 || *bands < 1)
+            nn_die(spec_path, "empty features");
+        return (const float *)sp->data;
+    }
+    if (sp->ndim != 3 || row >= sp->shape[0])
+        nn_die(spec_path, "expected features (N, T, F) with a row %lld, or (T, F)", (long long)row);
+    *bands = sp->shape[2];
+    if (!*frames || *frames > sp->shape[1])
+        *frames = sp->shape[1];
+    if (*frames < 1 || *bands < 1)
+        nn_die(spec_path, "empty features");
+    return (const float *)sp->data + row * sp->shape[1] * *bands;
+}
 
 static int cmd_heatmap(int argc, char **argv)
 {
     int64_t index = 0, row = -1;
-    int stack = 3, font = 2;
+    int stack = 3, font = 2, width = 860;
+    double hop_ms = 10;
     const char *spec_path = NULL, *len_path = NULL, *labels = NULL, *cell = "8x16", *cmap = "viridis";
+    const char *title = NULL;
     const nn_option opts[] = {
-        {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "PNG file to write", NULL},
+        {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "PNG file to write, or SVG (with axes) when it ends in .svg",
+         NULL},
         {"index", 'i', NN_OPT_INT64, &index, "K", "which matrix of an (N, tokens, steps) array", NULL},
         {"spectrogram", 0, NN_OPT_STRING, &spec_path, "FILE", "features (N, T, F) drawn above on the same time axis",
          NULL},
         {"row", 0, NN_OPT_INT64, &row, "R", "the utterance's row in --spectrogram/--lengths (-1: --index)", NULL},
         {"lengths", 0, NN_OPT_STRING, &len_path, "FILE", "frames per utterance (N): trims the padding", NULL},
         {"stack", 0, NN_OPT_INT, &stack, "K", "frames per encoder step (the model's --stack)", NULL},
-        {"labels", 0, NN_OPT_STRING, &labels, "LIST", "comma-separated row labels (digits, '-', '.')", NULL},
-        {"cell", 0, NN_OPT_STRING, &cell, "WxH", "pixels per attention cell", NULL},
+        {"labels", 0, NN_OPT_STRING, &labels, "LIST",
+         "comma-separated row labels, the output tokens (PNG: digits, '-', '.' only)", NULL},
+        {"cell", 0, NN_OPT_STRING, &cell, "WxH", "PNG: pixels per attention cell; SVG: H is the row height", NULL},
         {"cmap", 0, NN_OPT_CHOICE, &cmap, "MAP", "attention colours", "gray|viridis|gnuplot2"},
-        {"font", 0, NN_OPT_INT, &font, "PX", "label pixel size", NULL},
+        {"font", 0, NN_OPT_INT, &font, "PX", "PNG: label pixel size", NULL},
+        {"hop-ms", 0, NN_OPT_DOUBLE, &hop_ms, "MS", "SVG: milliseconds per frame for the time axis (0: frames)", NULL},
+        {"title", 0, NN_OPT_STRING, &title, "TEXT", "SVG: title above", NULL},
+        {"width", 0, NN_OPT_INT, &width, "PX", "SVG: image width", NULL},
         {0}};
-    const nn_cli cli = {"plot heatmap", "[options] ATTENTION.npy -o OUT.png",
+    const nn_cli cli = {"plot heatmap", "[options] ATTENTION.npy -o OUT.png|OUT.svg",
                         "Attention weights (output tokens x encoder steps) as a heat map, one row per token\n"
                         "(rows after the last non-zero one are dropped), optionally under the utterance's\n"
                         "spectrogram (--spectrogram, --stack frames per step): a good alignment runs down\n"
                         "the diagonal through the words' energy.  Input: (tokens, steps) or (N, tokens,\n"
-                        "steps) as written by train-seq2seq decode --attention-out.",
+                        "steps) as written by train-seq2seq decode --attention-out.  An .svg output has\n"
+                        "axes: the tokens (--labels) down the left, time in seconds along the bottom, mel\n"
+                        "bands beside the spectrogram, and colour bars (attention weight 0..1, dB).",
                         opts, 1, 1};
     char **args;
     nn_cli_parse(&cli, argc, argv, &args);
+    int svg = ends_with_svg(out_path);
     nn_heatmap_opts o;
     nn_heatmap_opts_init(&o);
     char *end;
@@ -739,7 +797,11 @@ static int cmd_heatmap(int argc, char **argv)
         nn_usage("--cell takes WxH in 1..256, not '%s'", cell);
     if (stack < 1 || stack > 64 || font < 1 || font > 32 || index < 0)
         nn_usage("--stack 1..64, --font 1..32, --index >= 0");
-    if (nn_is_stdio(out_path) && isatty(STDOUT_FILENO))
+    if (!(hop_ms >= 0 && hop_ms <= 1e6) || width < 200 || width > 16384)
+        nn_usage("--hop-ms 0..1e6, --width 200..16384");
+    if (svg && ch < 4)
+        nn_usage("--cell: SVG rows need a height of at least 4");
+    if (!svg && nn_is_stdio(out_path) && isatty(STDOUT_FILENO))
         nn_usage("will not write a PNG to a terminal: give -o FILE");
     o.cell_w = (int)cw;
     o.cell_h = (int)ch;
@@ -768,27 +830,17 @@ static int cmd_heatmap(int argc, char **argv)
         nn_die(args[0], "matrix %lld is all zeros (a model without attention?)", (long long)index);
     nn_array sp = {0}, ln = {0};
     const float *spec = NULL;
-    int64_t frames = 0, bands = 0;
-    if (len_path) {
-        if (nn_npy_load(len_path, &ln) < 0 || nn_array_convert_inplace(&ln, NN_I64) < 0)
-            nn_die_lib(len_path);
-        if (ln.ndim != 1 || row >= ln.shape[0])
-            nn_die(len_path, "expected lengths (N) with a row %lld", (long long)row);
-        frames = ((int64_t *)ln.data)[row];
+    int64_t frames = row_length(len_path, row, &ln), bands = 0;
+    if (frames) {
         int64_t steps = (frames + stack - 1) / stack;
-        if (frames < 1 || steps > C)
+        if (steps > C)
             nn_die(len_path, "length %lld does not fit the %lld steps of %s", (long long)frames, (long long)C, args[0]);
         cols = steps;
     }
     if (spec_path) {
-        if (nn_npy_load(spec_path, &sp) < 0 || nn_array_convert_inplace(&sp, NN_F32) < 0)
-            nn_die_lib(spec_path);
-        if (sp.ndim != 3 || row >= sp.shape[0])
-            nn_die(spec_path, "expected features (N, T, F) with a row %lld", (long long)row);
-        bands = sp.shape[2];
-        if (!frames || frames > sp.shape[1])
-            frames = sp.shape[1] < cols * stack ? sp.shape[1] : cols * stack;
-        spec = (const float *)sp.data + row * sp.shape[1] * bands;
+        if (!frames)
+            frames = cols * stack;
+        spec = spec_row(spec_path, row, &sp, &frames, &bands);
     }
     /* the matrix trimmed to rows x cols */
     float *t = nn_alloc((size_t)(rows * cols), sizeof(float));
@@ -797,19 +849,86 @@ static int cmd_heatmap(int argc, char **argv)
     for (int64_t r = 0; r < rows; r++)
         memcpy(t + r * cols, m + r * C, sizeof(float) * (size_t)cols);
     char **lab = NULL;
+    int n_lab = 0;
     if (labels)
-        o.n_row_labels = make_labels(labels, (int)rows, &lab, "--labels");
-    o.row_labels = (const char *const *)lab;
-    uint8_t *rgb;
-    int w, h;
-    if (nn_heatmap_render(t, rows, cols, spec, frames, bands, stack, &o, &rgb, &w, &h) < 0)
-        nn_die_lib(args[0]);
-    if (nn_png_save(out_path, rgb, w, h, 3) < 0)
-        nn_die_lib(out_path);
-    free(rgb);
+        n_lab = make_labels(labels, (int)rows, &lab, "--labels");
+    if (svg) {
+        nn_heatmap_svg_opts so;
+        nn_heatmap_svg_opts_init(&so);
+        so.title = title;
+        so.row_labels = (const char *const *)lab;
+        so.n_row_labels = n_lab;
+        so.frame_s = hop_ms / 1000;
+        so.stack = stack;
+        so.cmap = o.cmap;
+        so.width = width;
+        so.row_h = strcmp(cell, "8x16") ? (int)ch : 24; /* the PNG default height is cramped for text */
+        nn_svg s;
+        if (nn_heatmap_svg(t, rows, cols, spec, frames, bands, &so, &s) < 0)
+            nn_die_lib(args[0]);
+        write_svg(&s);
+    } else {
+        o.row_labels = (const char *const *)lab;
+        o.n_row_labels = n_lab;
+        uint8_t *rgb;
+        int w, h;
+        if (nn_heatmap_render(t, rows, cols, spec, frames, bands, stack, &o, &rgb, &w, &h) < 0)
+            nn_die_lib(args[0]);
+        if (nn_png_save(out_path, rgb, w, h, 3) < 0)
+            nn_die_lib(out_path);
+        free(rgb);
+    }
     free(t);
-    free_labels(lab, o.n_row_labels, labels);
+    free_labels(lab, n_lab, labels);
     nn_array_free(&a);
+    nn_array_free(&sp);
+    nn_array_free(&ln);
+    free(args);
+    return 0;
+}
+
+static int cmd_spectrogram(int argc, char **argv)
+{
+    int64_t row = 0;
+    int width = 860, height = 200;
+    double hop_ms = 10;
+    const char *len_path = NULL, *cmap = "gnuplot2", *title = NULL, *unit = "dB";
+    const nn_option opts[] = {
+        {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "SVG file to write", NULL},
+        {"row", 0, NN_OPT_INT64, &row, "R", "which utterance of an (N, T, F) array", NULL},
+        {"lengths", 0, NN_OPT_STRING, &len_path, "FILE", "frames per utterance (N): trims the padding", NULL},
+        {"hop-ms", 0, NN_OPT_DOUBLE, &hop_ms, "MS", "milliseconds per frame for the time axis (0: frames)", NULL},
+        {"cmap", 0, NN_OPT_CHOICE, &cmap, "MAP", "colours", "gray|viridis|gnuplot2"},
+        {"title", 0, NN_OPT_STRING, &title, "TEXT", "title above", NULL},
+        {"unit", 0, NN_OPT_STRING, &unit, "TEXT", "colour bar label", NULL},
+        {"width", 0, NN_OPT_INT, &width, "PX", "image width", NULL},
+        {"height", 0, NN_OPT_INT, &height, "PX", "spectrogram height", NULL},
+        {0}};
+    const nn_cli cli = {"plot spectrogram", "[options] FEATS.npy -o OUT.svg",
+                        "One utterance's log-mel spectrogram (or any (T, F) features) as SVG: time in\n"
+                        "seconds across, bands upwards from the lowest, a colour bar on the right.  Input:\n"
+                        "(N, T, F) from audio-features (--row picks the utterance, --lengths drops its\n"
+                        "zero padding) or (T, F).",
+                        opts, 1, 1};
+    char **args;
+    nn_cli_parse(&cli, argc, argv, &args);
+    if (row < 0 || !(hop_ms >= 0 && hop_ms <= 1e6) || width < 200 || width > 16384 || height < 20 || height > 4096)
+        nn_usage("--row >= 0, --hop-ms 0..1e6, --width 200..16384, --height 20..4096");
+    nn_array sp = {0}, ln = {0};
+    int64_t frames = row_length(len_path, row, &ln), bands = 0;
+    const float *spec = spec_row(args[0], row, &sp, &frames, &bands);
+    nn_heatmap_svg_opts so;
+    nn_heatmap_svg_opts_init(&so);
+    so.title = title;
+    so.frame_s = hop_ms / 1000;
+    so.spec_cmap = (nn_cmap)nn_cmap_parse(cmap);
+    so.spec_unit = unit;
+    so.width = width;
+    so.spec_h = height;
+    nn_svg s;
+    if (nn_heatmap_svg(NULL, 0, 0, spec, frames, bands, &so, &s) < 0)
+        nn_die_lib(args[0]);
+    write_svg(&s);
     nn_array_free(&sp);
     nn_array_free(&ln);
     free(args);
@@ -824,7 +943,8 @@ static const nn_command commands[] = {
     {"zipf", cmd_zipf, "log-log rank-frequency of counts (SVG)"},
     {"grid", cmd_grid, "rows of images from .npy arrays (PNG)"},
     {"triples", cmd_triples, "segmentation: image | true mask | predicted mask | overlay (PNG)"},
-    {"heatmap", cmd_heatmap, "attention weights (tokens x steps) under a spectrogram (PNG)"},
+    {"heatmap", cmd_heatmap, "attention weights (tokens x steps) under a spectrogram (PNG, or SVG with axes)"},
+    {"spectrogram", cmd_spectrogram, "one utterance's spectrogram with time and band axes (SVG)"},
 };
 
 int main(int argc, char **argv)
