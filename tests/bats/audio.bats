@@ -133,6 +133,50 @@ assert (f[0].argmax(1) == want).all(), (f[0].argmax(1), want)' "$HERE/../python"
   no_output_left out.npy
 }
 
+@test "audio-features: every kind of broken WAV gets its own message, exit 1, no output" {
+  command -v "$PY" >/dev/null 2>&1 || skip "no $PY"
+  # WAVs written byte by byte (Python's wave module refuses most of these)
+  "$PY" - <<'PY'
+import struct
+def wav(path, tag, ch, rate, bits, data, declared=None):
+    fmt = struct.pack("<HHIIHH", tag, ch, rate, rate * ch * bits // 8, ch * bits // 8, bits)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data"
+    body += struct.pack("<I", len(data) if declared is None else declared) + data
+    open(path, "wb").write(b"RIFF" + struct.pack("<I", len(body)) + body)
+pcm = b"\x00\x10\x00\xf0" * 400
+wav("ok.wav", 1, 1, 8000, 16, pcm)
+open("empty.wav", "wb").close()
+wav("nodata.wav", 1, 1, 8000, 16, b"")
+wav("mulaw.wav", 7, 1, 8000, 8, bytes(800))
+wav("alaw.wav", 6, 1, 8000, 8, bytes(800))
+wav("pcm12.wav", 1, 1, 8000, 12, pcm)
+wav("nochan.wav", 1, 0, 8000, 16, pcm)
+wav("norate.wav", 1, 1, 0, 16, pcm)
+wav("shortdata.wav", 1, 1, 8000, 16, pcm[:100], declared=1600)
+b = open("ok.wav", "rb").read()
+open("cutfmt.wav", "wb").write(b[:24])
+open("cutriff.wav", "wb").write(b[:10])
+PY
+  "$AF" -q -o ok.npy ok.wav
+  check() { # FILE MESSAGE
+    run --separate-stderr "$AF" -q -o out.npy --lengths len.npy ok.wav "$1"
+    [ "$status" -eq 1 ] || { echo "$1: status $status"; return 1; }
+    [[ "$stderr" == "audio-features: $1: "*"$2"* ]] || { echo "$1: $stderr"; return 1; }
+    no_output_left out.npy
+    no_output_left len.npy
+  }
+  check empty.wav "0 bytes, shorter than a RIFF header"
+  check cutriff.wav "not a WAV file"
+  check cutfmt.wav "truncated file"
+  check shortdata.wav "truncated file"
+  check nodata.wav "no samples"
+  check mulaw.wav "unsupported WAV encoding: mu-law"
+  check alaw.wav "unsupported WAV encoding: A-law"
+  check pcm12.wav "unsupported PCM sample size 12 bits"
+  check nochan.wav "0 channels"
+  check norate.wav "invalid sample rate 0"
+}
+
 # A fake recordings folder: 3 speakers x 10 digits x indices 0 and 7,
 # each a short tone whose frequency encodes the digit.
 fake_recordings() {

@@ -115,6 +115,22 @@ nothing_written() {
   run -1 "$B/plot" heatmap "$D/att.npy" --labels ab -o "$D/x.png"
   [[ "$output" == *"font"* ]]
   nothing_written "$D/x.png"
+  # SVG: words down the left, time along the bottom, colour bars, pixels as embedded PNGs
+  "$B/plot" heatmap "$D/att.npy" --index 1 --row 7 --spectrogram "$D/test_x.npy" --lengths "$D/test_len.npy" \
+    --stack 2 --labels '<b>,c,d,e,f,g,h,</s>' --title 'utterance 7' -o "$D/att.svg"
+  grep -q '^<svg' "$D/att.svg"
+  grep -q '>&lt;b&gt;<' "$D/att.svg"
+  grep -q 'time (s); one attention column = 2 frames of 10 ms' "$D/att.svg"
+  grep -q '>weight<' "$D/att.svg" || grep -q '>mel band<' "$D/att.svg"
+  [ "$(grep -c 'data:image/png;base64' "$D/att.svg")" -eq 4 ] # spectrogram, weights, two colour bars
+  "$B/plot" spectrogram --row 7 --lengths "$D/test_len.npy" --hop-ms 0 -o "$D/spec.svg" "$D/test_x.npy"
+  grep -q '>frame<' "$D/spec.svg"
+  [ "$(grep -c 'data:image/png;base64' "$D/spec.svg")" -eq 2 ]
+  run -1 "$B/plot" spectrogram --row 50 -o "$D/x.svg" "$D/test_x.npy"
+  [[ "$output" == *"test_x.npy: expected features (N, T, F) with a row 50"* ]]
+  nothing_written "$D/x.svg"
+  run -1 "$B/plot" heatmap "$D/att.npy" --index 1 --row 7 --lengths "$D/test_x.npy" -o "$D/x.svg"
+  nothing_written "$D/x.svg"
 }
 
 @test "bad input: clear errors, exit 1, no output" {
@@ -153,6 +169,32 @@ nothing_written() {
   # metrics: different row counts
   run -1 "$B/metrics" sequence --true "$D/test.tsv" --pred "$D/few.tsv"
   [[ "$output" == *"99 transcripts, but"* ]]
+}
+
+@test "bad input: validation and decoding counts that do not match the features" {
+  data
+  "$B/npy" slice -r 0:40 "$D/test_x.npy" -o "$D/x40.npy"
+  run -1 "$B/train-seq2seq" --feats "$D/train_x.npy" --lengths "$D/train_len.npy" --text "$D/train.tsv" \
+    --val-feats "$D/x40.npy" --val-lengths "$D/test_len.npy" --val-text "$D/test.tsv" -o "$D/m.st"
+  [[ "$output" == *"test_len.npy: 50 lengths for 40 utterances"* ]]
+  nothing_written "$D/m.st"
+  run -1 "$B/train-seq2seq" --feats "$D/train_x.npy" --lengths "$D/train_len.npy" --text "$D/train.tsv" \
+    --val-feats "$D/test_x.npy" --val-lengths "$D/test_len.npy" --val-text "$D/train.tsv" -o "$D/m.st"
+  [[ "$output" == *"train.tsv: more transcripts than the 50 utterances"* ]]
+  nothing_written "$D/m.st"
+  run -2 "$B/train-seq2seq" --feats "$D/train_x.npy" --lengths "$D/train_len.npy" --text "$D/train.tsv" \
+    --val-feats "$D/test_x.npy" --val-text "$D/test.tsv" -o "$D/m.st"
+  [[ "$output" == *"go together"* ]]
+  nothing_written "$D/m.st"
+  train "$D/m.st" 1
+  run -1 "$B/train-seq2seq" decode -m "$D/m.st" --feats "$D/x40.npy" --lengths "$D/test_len.npy" -o "$D/p.tsv"
+  [[ "$output" == *"50 lengths for 40 utterances"* ]]
+  nothing_written "$D/p.tsv"
+  # features that are not (N, T, F)
+  "$B/npy" reshape -s 50,96 "$D/test_x.npy" -o "$D/flat.npy"
+  run -1 "$B/train-seq2seq" decode -m "$D/m.st" --feats "$D/flat.npy" --lengths "$D/test_len.npy" -o "$D/p.tsv"
+  [[ "$output" == *"flat.npy"* ]]
+  nothing_written "$D/p.tsv"
 }
 
 @test "metrics sequence: WER of 'one two three' vs 'one three' is 1/3" {
