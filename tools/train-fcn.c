@@ -13,7 +13,7 @@
 #include "io/safetensors.h"
 #include "nn/fcn.h"
 #include "nn/optim.h"
-#include "nn/train.h"
+#include "nn/train_run.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -145,36 +145,20 @@ static const nn_cli train_cli = {
     "Other command: train-fcn predict --help.  Ctrl-C keeps the last checkpoint.",
     train_opts, 0, 2};
 
-typedef struct {
-    FILE *fp;
-} report;
-
-static void metric(report *r, const char *name, double v)
+/* settings as metadata, for the model file and the checkpoints
+ * (run->ctx is the nn_fcn_config) */
+static int settings_meta(const nn_train_run *run, const nn_optim *o, nn_safetensors *st)
 {
-    int whole = v == floor(v) && fabs(v) < 1e15;
-    fprintf(stderr, whole ? "%s: %s\t%.0f\n" : "%s: %s\t%.6g\n", nn_program_name(), name, v);
-    if (r->fp)
-        fprintf(r->fp, whole ? "%s\t%.0f\n" : "%s\t%.9g\n", name, v);
-}
-
-static int settings_meta(const nn_fcn_config *c, nn_safetensors *st, const nn_optim *o)
-{
-    char buf[5][64];
-    snprintf(buf[0], 64, "%d", epochs);
-    snprintf(buf[1], 64, "%d", batch);
-    snprintf(buf[2], 64, "%" PRId64, seed);
-    snprintf(buf[3], 64, "%.17g", o->lr);
-    snprintf(buf[4], 64, "%s%s%s%s", aug_denoise ? "denoise " : "", aug_flip ? "flip " : "", aug_crop ? "crop " : "",
-             aug_photo ? "photometric" : "");
-    if (nn_fcn_config_to_st(c, st) < 0 || nn_st_set_meta(st, "train.tool", "train-fcn") < 0 ||
-        nn_st_set_meta(st, "train.epochs", buf[0]) < 0 || nn_st_set_meta(st, "train.batch", buf[1]) < 0 ||
-        nn_st_set_meta(st, "train.seed", buf[2]) < 0 || nn_st_set_meta(st, "train.lr", buf[3]) < 0 ||
-        nn_st_set_meta(st, "train.optimizer", optim_name) < 0 || nn_st_set_meta(st, "train.augment", buf[4]) < 0)
+    char aug[64];
+    snprintf(aug, sizeof aug, "%s%s%s%s", aug_denoise ? "denoise " : "", aug_flip ? "flip " : "",
+             aug_crop ? "crop " : "", aug_photo ? "photometric" : "");
+    if (nn_fcn_config_to_st(run->ctx, st) < 0 || nn_train_run_meta(run, "train-fcn", o->lr, st) < 0 ||
+        nn_st_set_meta(st, "train.optimizer", optim_name) < 0 || nn_st_set_meta(st, "train.augment", aug) < 0)
         return -1;
     return 0;
 }
 
-static void scores(report *r, nn_fcn *f, const nn_array *x, const nn_array *y, const char *set)
+static void scores(nn_train_report *r, nn_fcn *f, const nn_array *x, const nn_array *y, const char *set)
 {
     const nn_fcn_config *c = &f->c;
     int64_t n = x->shape[0], pix = c->h * c->w;
@@ -187,18 +171,18 @@ static void scores(report *r, nn_fcn *f, const nn_array *x, const nn_array *y, c
     nn_fcn_score(c, ids, y->data, n * pix, &s);
     char name[64];
     snprintf(name, sizeof name, "%s_pixel_accuracy", set);
-    metric(r, name, s.pixel_acc);
+    nn_train_report_metric(r, name, s.pixel_acc);
     if (c->classes == 1) {
         snprintf(name, sizeof name, "%s_iou_class_%d", set, c->positive);
-        metric(r, name, s.iou[1]);
+        nn_train_report_metric(r, name, s.iou[1]);
     } else {
         for (int64_t k = 0; k < s.nclass; k++) {
             snprintf(name, sizeof name, "%s_iou_class_%" PRId64, set, k);
-            metric(r, name, s.iou[k]);
+            nn_train_report_metric(r, name, s.iou[k]);
         }
     }
     snprintf(name, sizeof name, "%s_mean_iou", set);
-    metric(r, name, s.mean_iou);
+    nn_train_report_metric(r, name, s.mean_iou);
     free(p);
     free(ids);
 }
@@ -275,11 +259,6 @@ static int cmd_train(int argc, char **argv)
     nn_optim_init(&o, (nn_optim_kind)nn_optim_parse(optim_name));
     if (lr > 0)
         o.lr = lr;
-    int np;
-    nn_param **ps = nn_model_params(m, 1, &np);
-    if (!ps || nn_optim_attach(&o, ps, np) < 0)
-        nn_die_lib(NULL);
-    free(ps);
 
     nn_fcn f;
     if (nn_fcn_init(&f, m, &c) < 0)
@@ -296,74 +275,29 @@ static int cmd_train(int argc, char **argv)
     f.aug.noise = noise;
     f.aug_seed = (uint64_t)seed;
 
-    nn_safetensors meta;
-    nn_st_init(&meta);
-    if (settings_meta(&c, &meta, &o) < 0)
-        nn_die_lib(NULL);
-    nn_meta *mv = nn_calloc((size_t)meta.meta_count + 1, sizeof *mv);
-    if (!mv)
-        nn_die_lib(NULL);
-    for (int i = 0; i < meta.meta_count; i++) {
-        mv[i].key = meta.meta_keys[i];
-        mv[i].value = meta.meta_values[i];
-    }
     nn_train_task task = {&f, x.shape[0], vx.data ? vx.shape[0] : 0, nn_fcn_batch};
-    nn_train_opts to;
-    nn_train_defaults(&to);
-    to.epochs = epochs;
-    to.batch = batch;
-    to.seed = (uint64_t)seed;
-    to.patience = patience;
-    to.history = history_path;
-    to.checkpoint = ckpt_path;
-    to.resume = resume;
-    to.meta = mv;
-    to.nmeta = meta.meta_count;
+    nn_train_run run = {.epochs = epochs, .batch = batch, .patience = patience, .resume = resume, .seed = seed,
+                        .input = args[0], .output = out_path, .history = history_path, .checkpoint = ckpt_path,
+                        .settings = settings_meta, .ctx = &c};
     nn_train_result res;
-    if (nn_train(m, &o, &task, &to, &res) < 0)
-        nn_die_lib(resume ? ckpt_path : args[0]);
-    if (res.interrupted) {
-        if (ckpt_path)
-            nn_die(NULL, "interrupted; the checkpoint %s holds epoch %d (continue with --resume)", ckpt_path,
-                   res.epochs_done);
-        nn_die(NULL, "interrupted; nothing saved (use --checkpoint to keep progress)");
-    }
-    if (res.stopped_early)
-        fprintf(stderr, "%s: early stop after epoch %d (best val_loss %.6g)\n", nn_program_name(), res.epochs_done,
-                res.best);
+    if (nn_train_run_model(&run, m, &o, &task, &res) < 0)
+        nn_die_lib(run.failed);
 
-    nn_safetensors st;
-    nn_st_init(&st);
-    if (nn_model_to_st(m, &st) < 0 || settings_meta(&c, &st, &o) < 0)
-        nn_die_lib(out_path);
-    char done[32];
-    snprintf(done, sizeof done, "%d", res.epochs_done);
-    if (nn_st_set_meta(&st, "train.epochs_done", done) < 0 || nn_st_save(&st, out_path) < 0)
-        nn_die_lib(out_path);
-    nn_st_free(&st);
-
-    report r = {NULL};
-    nn_output rep;
-    if (report_path) {
-        if (nn_output_open(&rep, report_path) < 0)
-            nn_die_lib(report_path);
-        r.fp = rep.fp;
-        fprintf(r.fp, "metric\tvalue\n");
-    }
-    metric(&r, "params_trainable", (double)nn_model_param_count(m, 1));
-    metric(&r, "params_non_trainable", (double)nn_model_param_count(m, 0));
-    metric(&r, "epochs", res.epochs_done);
+    nn_train_report r;
+    if (nn_train_report_open(&r, report_path) < 0)
+        nn_die_lib(report_path);
+    nn_train_report_metric(&r, "params_trainable", (double)nn_model_param_count(m, 1));
+    nn_train_report_metric(&r, "params_non_trainable", (double)nn_model_param_count(m, 0));
+    nn_train_report_metric(&r, "epochs", res.epochs_done);
     if (res.epochs_done > 0) {
-        metric(&r, "loss", res.loss);
+        nn_train_report_metric(&r, "loss", res.loss);
         if (vx.data)
-            metric(&r, "val_loss", res.val_loss);
+            nn_train_report_metric(&r, "val_loss", res.val_loss);
     }
     if (vx.data)
         scores(&r, &f, &vx, &vy, "val");
-    if (report_path && nn_output_commit(&rep) < 0)
+    if (nn_train_report_close(&r) < 0)
         nn_die_lib(report_path);
-    free(mv);
-    nn_st_free(&meta);
     nn_fcn_free(&f);
     nn_optim_free(&o);
     nn_model_free(m);

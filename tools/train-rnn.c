@@ -13,7 +13,7 @@
 #include "nn/model.h"
 #include "nn/optim.h"
 #include "nn/rnn.h"
-#include "nn/train.h"
+#include "nn/train_run.h"
 #include "text/normalize.h"
 #include "text/vocabfile.h"
 #include "text/wordvec.h"
@@ -163,9 +163,11 @@ static int tag_batch(void *ctx, const int64_t *idx, int64_t n, int train, int va
     const float *p = nn_seq_forward(g->s, g->xb, n, train, step);
     if (!p)
         return -1;
+    nn_set_error("%s", ""); /* a bad label leaves a message; an overflow does not */
     double l = nn_loss_sparse_cce(p, 0, g->lb, g->wb, -1, NULL, n * T, g->k, count > 0 ? 1.0 / count : 0.0,
                                   train ? g->grad : NULL);
-    if (isnan(l))
+    /* a NaN of the numbers goes to the loop, which names the epoch and batch */
+    if (isnan(l) && *nn_last_error())
         return -1;
     *loss = l;
     if (train && nn_seq_backward(g->s, g->grad, NULL, n) < 0)
@@ -222,23 +224,28 @@ static char *join_words(const nn_strmap *m)
     return s;
 }
 
-static void settings_meta(nn_safetensors *st, const char *words, const char *tags, int64_t T)
+/* what the model file keeps for predict --text, besides the weights */
+typedef struct {
+    const char *words, *tags; /* join_words of the vocabulary and the tag list */
+    int64_t T;
+} text_meta;
+
+/* settings as metadata, for the model file and the checkpoints
+ * (run->ctx is a text_meta) */
+static int settings_meta(const nn_train_run *run, const nn_optim *o, nn_safetensors *st)
 {
-    char b[8][64];
-    snprintf(b[0], 64, "%d", epochs);
-    snprintf(b[1], 64, "%d", batch);
-    snprintf(b[2], 64, "%" PRId64, seed);
-    snprintf(b[3], 64, "%.17g", lr);
-    snprintf(b[4], 64, "%" PRId64, T);
-    snprintf(b[5], 64, "%.17g", dropout);
-    if (nn_st_set_meta(st, "train.tool", "train-rnn") < 0 || nn_st_set_meta(st, "train.epochs", b[0]) < 0 ||
-        nn_st_set_meta(st, "train.batch", b[1]) < 0 || nn_st_set_meta(st, "train.seed", b[2]) < 0 ||
-        nn_st_set_meta(st, "train.lr", b[3]) < 0 || nn_st_set_meta(st, "train.optimizer", optim_name) < 0 ||
-        nn_st_set_meta(st, "train.dropout", b[5]) < 0 || nn_st_set_meta(st, "text.maxlen", b[4]) < 0 ||
+    (void)o; /* train.lr is the --lr option, as given */
+    const text_meta *t = run->ctx;
+    char b[2][64];
+    snprintf(b[0], 64, "%" PRId64, t->T);
+    snprintf(b[1], 64, "%.17g", dropout);
+    if (nn_train_run_meta(run, "train-rnn", lr, st) < 0 || nn_st_set_meta(st, "train.optimizer", optim_name) < 0 ||
+        nn_st_set_meta(st, "train.dropout", b[1]) < 0 || nn_st_set_meta(st, "text.maxlen", b[0]) < 0 ||
         nn_st_set_meta(st, "text.normalize", norm_name) < 0 ||
         nn_st_set_meta(st, "text.mask_padding", mask_padding ? "1" : "0") < 0 ||
-        nn_st_set_meta(st, "text.vocab", words) < 0 || nn_st_set_meta(st, "text.tags", tags) < 0)
-        nn_die_lib(NULL);
+        nn_st_set_meta(st, "text.vocab", t->words) < 0 || nn_st_set_meta(st, "text.tags", t->tags) < 0)
+        return -1;
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -339,25 +346,11 @@ int main(int argc, char **argv)
     if (lr > 0)
         o.lr = lr;
     o.clipnorm = clipnorm;
-    int np;
-    nn_param **ps = nn_model_params(m, 1, &np);
-    if (!ps || nn_optim_attach(&o, ps, np) < 0)
-        nn_die_lib(NULL);
-    free(ps);
 
     char *words = join_words(&vocab), *tagw = join_words(&tags);
     if (!words || !tagw)
         nn_die_lib(NULL);
-    nn_safetensors meta;
-    nn_st_init(&meta);
-    settings_meta(&meta, words, tagw, T);
-    nn_meta *mv = nn_calloc((size_t)meta.meta_count + 1, sizeof *mv);
-    if (!mv)
-        nn_die_lib(NULL);
-    for (int i = 0; i < meta.meta_count; i++) {
-        mv[i].key = meta.meta_keys[i];
-        mv[i].value = meta.meta_values[i];
-    }
+    text_meta tm = {words, tagw, T};
 
     tagger g = {m, s, &train, &val, T, tags.n, mask_padding, NULL, NULL, NULL, NULL, NULL};
     g.xb = nn_alloc((size_t)batch, (size_t)T * sizeof(float));
@@ -369,43 +362,14 @@ int main(int argc, char **argv)
         nn_die_lib(NULL);
 
     nn_train_task task = {&g, train.x.shape[0], val.x.data ? val.x.shape[0] : 0, tag_batch};
-    nn_train_opts to;
-    nn_train_defaults(&to);
-    to.epochs = epochs;
-    to.batch = batch;
-    to.seed = (uint64_t)seed;
-    to.patience = patience;
-    to.history = history_path;
-    to.checkpoint = ckpt_path;
-    to.resume = resume;
-    to.meta = mv;
-    to.nmeta = meta.meta_count;
+    nn_train_run run = {.epochs = epochs, .batch = batch, .patience = patience, .resume = resume, .seed = seed,
+                        .input = x_path, .output = out_path, .history = history_path, .checkpoint = ckpt_path,
+                        .settings = settings_meta, .ctx = &tm};
     nn_train_result res;
-    if (nn_train(m, &o, &task, &to, &res) < 0)
-        nn_die_lib(resume ? ckpt_path : x_path);
-    if (res.interrupted) {
-        if (ckpt_path)
-            nn_die(NULL, "interrupted; the checkpoint %s holds epoch %d (continue with --resume)", ckpt_path,
-                   res.epochs_done);
-        nn_die(NULL, "interrupted; nothing saved (use --checkpoint to keep progress)");
-    }
-    if (res.stopped_early)
-        fprintf(stderr, "train-rnn: early stop after epoch %d (best val_loss %.6g)\n", res.epochs_done, res.best);
+    if (nn_train_run_model(&run, m, &o, &task, &res) < 0)
+        nn_die_lib(run.failed);
     fprintf(stderr, "train-rnn: params trainable %" PRId64 ", non-trainable %" PRId64 "\n",
             nn_model_param_count(m, 1), nn_model_param_count(m, 0));
-
-    nn_safetensors st;
-    nn_st_init(&st);
-    if (nn_model_to_st(m, &st) < 0)
-        nn_die_lib(out_path);
-    settings_meta(&st, words, tagw, T);
-    char done[32];
-    snprintf(done, sizeof done, "%d", res.epochs_done);
-    if (nn_st_set_meta(&st, "train.epochs_done", done) < 0 || nn_st_save(&st, out_path) < 0)
-        nn_die_lib(out_path);
-    nn_st_free(&st);
-    nn_st_free(&meta);
-    free(mv);
     free(words);
     free(tagw);
     free(g.xb);

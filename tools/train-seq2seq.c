@@ -13,7 +13,7 @@
 #include "nn/model.h"
 #include "nn/optim.h"
 #include "nn/seq2seq.h"
-#include "nn/train.h"
+#include "nn/train_run.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -198,6 +198,16 @@ static const nn_cli train_cli = {
     "and standard deviation (kept in the model).  Ctrl-C stops at the end of the current batch.",
     train_opts, 0, 0};
 
+/* settings as metadata, for the model file and the checkpoints: the
+ * config with its token list and feature normalization (run->ctx) */
+static int settings_meta(const nn_train_run *run, const nn_optim *o, nn_safetensors *st)
+{
+    (void)o;
+    if (nn_s2s_config_to_st(run->ctx, st) < 0 || nn_st_set_meta(st, "train.tool", "train-seq2seq") < 0)
+        return -1;
+    return 0;
+}
+
 static int train_main(int argc, char **argv)
 {
     char **args;
@@ -268,39 +278,15 @@ static int train_main(int argc, char **argv)
     nn_optim_init(&o, NN_ADAM);
     o.lr = lr;
     o.clipnorm = clipnorm;
-    int np;
-    nn_param **ps = nn_model_params(m, 1, &np);
-    if (!ps || nn_optim_attach(&o, ps, np) < 0)
-        nn_die_lib(NULL);
-    free(ps);
     nn_train_task task = {&s, tr.n, vfeats_path ? va.n : 0, nn_s2s_batch};
-    nn_train_opts to;
-    nn_train_defaults(&to);
-    to.epochs = epochs;
-    to.batch = batch;
-    to.seed = (uint64_t)seed;
-    to.patience = patience;
-    to.history = history_path;
-    to.checkpoint = ckpt_path;
-    to.resume = resume;
+    nn_train_run run = {.epochs = epochs, .batch = batch, .patience = patience, .resume = resume, .seed = seed,
+                        .input = feats_path, .output = out_path, .history = history_path, .checkpoint = ckpt_path,
+                        .settings = settings_meta, .ctx = &c};
     nn_train_result res;
-    if (nn_train(m, &o, &task, &to, &res) < 0)
-        nn_die_lib(resume ? ckpt_path : feats_path);
-    if (res.interrupted)
-        nn_die(NULL, "interrupted; %s", ckpt_path ? "the checkpoint holds the last epoch (continue with --resume)"
-                                                  : "nothing saved (use --checkpoint to keep progress)");
+    if (nn_train_run_model(&run, m, &o, &task, &res) < 0)
+        nn_die_lib(run.failed);
     if (!nn_quiet)
         fprintf(stderr, "train-seq2seq: %" PRId64 " trainable parameters\n", nn_model_param_count(m, 1));
-
-    nn_safetensors st;
-    nn_st_init(&st);
-    char b[64];
-    snprintf(b, sizeof b, "%d", res.epochs_done);
-    if (nn_model_to_st(m, &st) < 0 || nn_s2s_config_to_st(&c, &st) < 0 ||
-        nn_st_set_meta(&st, "train.tool", "train-seq2seq") < 0 || nn_st_set_meta(&st, "train.epochs_done", b) < 0 ||
-        nn_st_save(&st, out_path) < 0)
-        nn_die_lib(out_path);
-    nn_st_free(&st);
     nn_optim_free(&o);
     nn_model_free(m);
     nn_s2s_config_free(&c);

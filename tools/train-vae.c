@@ -10,7 +10,7 @@
 #include "io/safetensors.h"
 #include "math/rng.h"
 #include "nn/optim.h"
-#include "nn/train.h"
+#include "nn/train_run.h"
 #include "nn/vae.h"
 
 #include <inttypes.h>
@@ -119,19 +119,6 @@ static const nn_cli train_cli = {
     "Ctrl-C stops at the end of the current batch and keeps the last checkpoint.",
     train_opts, 0, 1};
 
-typedef struct {
-    FILE *fp;
-} report;
-
-static void metric(report *r, const char *name, double v)
-{
-    /* counts print as integers, measures with 6 (stderr) or 9 digits */
-    int whole = v == floor(v) && fabs(v) < 1e15;
-    fprintf(stderr, whole ? "%s: %s\t%.0f\n" : "%s: %s\t%.6g\n", nn_program_name(), name, v);
-    if (r->fp)
-        fprintf(r->fp, whole ? "%s\t%.0f\n" : "%s\t%.9g\n", name, v);
-}
-
 static int64_t part_params(const nn_model *m, const char *name)
 {
     nn_seq *s = nn_model_part(m, name);
@@ -141,19 +128,14 @@ static int64_t part_params(const nn_model *m, const char *name)
     return t;
 }
 
-/* settings as metadata, for the model file and the checkpoints */
-static int settings_meta(const nn_ae_config *c, nn_safetensors *st, const nn_optim *o)
+/* settings as metadata, for the model file and the checkpoints
+ * (run->ctx is the nn_ae_config) */
+static int settings_meta(const nn_train_run *run, const nn_optim *o, nn_safetensors *st)
 {
-    char buf[6][64];
-    snprintf(buf[0], 64, "%d", epochs);
-    snprintf(buf[1], 64, "%d", batch);
-    snprintf(buf[2], 64, "%" PRId64, seed);
-    snprintf(buf[3], 64, "%.17g", o->lr);
-    snprintf(buf[4], 64, "%d", patience);
-    if (nn_ae_config_to_st(c, st) < 0 || nn_st_set_meta(st, "train.tool", "train-vae") < 0 ||
-        nn_st_set_meta(st, "train.epochs", buf[0]) < 0 || nn_st_set_meta(st, "train.batch", buf[1]) < 0 ||
-        nn_st_set_meta(st, "train.seed", buf[2]) < 0 || nn_st_set_meta(st, "train.lr", buf[3]) < 0 ||
-        nn_st_set_meta(st, "train.patience", buf[4]) < 0 || nn_st_set_meta(st, "train.optimizer", optim_name) < 0)
+    char p[32];
+    snprintf(p, sizeof p, "%d", patience);
+    if (nn_ae_config_to_st(run->ctx, st) < 0 || nn_train_run_meta(run, "train-vae", o->lr, st) < 0 ||
+        nn_st_set_meta(st, "train.patience", p) < 0 || nn_st_set_meta(st, "train.optimizer", optim_name) < 0)
         return -1;
     return 0;
 }
@@ -222,11 +204,6 @@ static int cmd_train(int argc, char **argv)
     o.nesterov = nesterov;
     o.clipnorm = clipnorm;
     o.clipvalue = clipvalue;
-    int np;
-    nn_param **ps = nn_model_params(m, 1, &np);
-    if (!ps || nn_optim_attach(&o, ps, np) < 0)
-        nn_die_lib(NULL);
-    free(ps);
 
     nn_ae a;
     if (nn_ae_init(&a, m, &c) < 0)
@@ -234,71 +211,27 @@ static int cmd_train(int argc, char **argv)
     a.train = train.data;
     a.val = val.data;
 
-    nn_safetensors meta;
-    nn_st_init(&meta);
-    if (settings_meta(&c, &meta, &o) < 0)
-        nn_die_lib(NULL);
-    nn_meta *mv = nn_calloc((size_t)meta.meta_count + 1, sizeof *mv);
-    if (!mv)
-        nn_die_lib(NULL);
-    for (int i = 0; i < meta.meta_count; i++) {
-        mv[i].key = meta.meta_keys[i];
-        mv[i].value = meta.meta_values[i];
-    }
     nn_train_task task = {&a, train.shape[0], val.data ? val.shape[0] : 0, nn_ae_batch};
-    nn_train_opts to;
-    nn_train_defaults(&to);
-    to.epochs = epochs;
-    to.batch = batch;
-    to.seed = (uint64_t)seed;
-    to.patience = patience;
-    to.history = history_path;
-    to.checkpoint = ckpt_path;
-    to.resume = resume;
-    to.meta = mv;
-    to.nmeta = meta.meta_count;
+    nn_train_run run = {.epochs = epochs, .batch = batch, .patience = patience, .resume = resume, .seed = seed,
+                        .input = args[0], .output = out_path, .history = history_path, .checkpoint = ckpt_path,
+                        .settings = settings_meta, .ctx = &c};
     nn_train_result res;
-    if (nn_train(m, &o, &task, &to, &res) < 0)
-        nn_die_lib(resume ? ckpt_path : args[0]);
-    if (res.interrupted) {
-        if (ckpt_path)
-            nn_die(NULL, "interrupted; the checkpoint %s holds epoch %d (continue with --resume)", ckpt_path,
-                   res.epochs_done);
-        nn_die(NULL, "interrupted; nothing saved (use --checkpoint to keep progress)");
-    }
-    if (res.stopped_early)
-        fprintf(stderr, "%s: early stop after epoch %d (best val_loss %.6g)\n", nn_program_name(), res.epochs_done,
-                res.best);
+    if (nn_train_run_model(&run, m, &o, &task, &res) < 0)
+        nn_die_lib(run.failed);
 
-    /* the model file: weights, architecture, settings */
-    nn_safetensors st;
-    nn_st_init(&st);
-    if (nn_model_to_st(m, &st) < 0 || settings_meta(&c, &st, &o) < 0)
-        nn_die_lib(out_path);
-    char done[32];
-    snprintf(done, sizeof done, "%d", res.epochs_done);
-    if (nn_st_set_meta(&st, "train.epochs_done", done) < 0 || nn_st_save(&st, out_path) < 0)
-        nn_die_lib(out_path);
-    nn_st_free(&st);
-
-    report r = {NULL};
-    nn_output rep;
-    if (report_path) {
-        if (nn_output_open(&rep, report_path) < 0)
-            nn_die_lib(report_path);
-        r.fp = rep.fp;
-        fprintf(r.fp, "metric\tvalue\n");
-    }
-    metric(&r, "params_encoder", (double)part_params(m, "encoder"));
-    metric(&r, "params_decoder", (double)part_params(m, "decoder"));
-    metric(&r, "params_trainable", (double)nn_model_param_count(m, 1));
-    metric(&r, "params_non_trainable", (double)nn_model_param_count(m, 0));
-    metric(&r, "compression_ratio", (double)(h * w) / (double)nn_ae_code_size(&c));
-    metric(&r, "epochs", res.epochs_done);
+    nn_train_report r;
+    if (nn_train_report_open(&r, report_path) < 0)
+        nn_die_lib(report_path);
+    nn_train_report_metric(&r, "params_encoder", (double)part_params(m, "encoder"));
+    nn_train_report_metric(&r, "params_decoder", (double)part_params(m, "decoder"));
+    nn_train_report_metric(&r, "params_trainable", (double)nn_model_param_count(m, 1));
+    nn_train_report_metric(&r, "params_non_trainable", (double)nn_model_param_count(m, 0));
+    nn_train_report_metric(&r, "compression_ratio", (double)(h * w) / (double)nn_ae_code_size(&c));
+    nn_train_report_metric(&r, "epochs", res.epochs_done);
     if (res.epochs_done > 0) {
-        metric(&r, "loss", res.loss);
+        nn_train_report_metric(&r, "loss", res.loss);
         if (val.data)
-            metric(&r, "val_loss", res.val_loss);
+            nn_train_report_metric(&r, "val_loss", res.val_loss);
     }
     const nn_array *sets[2] = {&val, &test};
     const char *names[2] = {"val", "test"};
@@ -312,15 +245,13 @@ static int cmd_train(int argc, char **argv)
             nn_die_lib(NULL);
         char name[64];
         snprintf(name, sizeof name, "%s_bce_per_pixel", names[k]);
-        metric(&r, name, bce);
+        nn_train_report_metric(&r, name, bce);
         snprintf(name, sizeof name, "%s_mse_per_pixel", names[k]);
-        metric(&r, name, mse);
+        nn_train_report_metric(&r, name, mse);
         free(y);
     }
-    if (report_path && nn_output_commit(&rep) < 0)
+    if (nn_train_report_close(&r) < 0)
         nn_die_lib(report_path);
-    free(mv);
-    nn_st_free(&meta);
     nn_ae_free(&a);
     nn_optim_free(&o);
     nn_model_free(m);
