@@ -64,6 +64,7 @@ static const nn_option opts[] = {
     {"history", 0, NN_OPT_STRING, &history_path, "FILE", "per-epoch TSV: epoch, loss, val_loss, seconds", NULL},
     {"checkpoint", 0, NN_OPT_STRING, &ckpt_path, "FILE", "checkpoint written after every epoch", NULL},
     {"resume", 0, NN_OPT_FLAG, &resume, NULL, "continue from --checkpoint (same options as the first run)", NULL},
+    {"quiet", 'q', NN_OPT_FLAG, &nn_quiet, NULL, "no progress lines or messages on stderr", NULL},
     {0}};
 
 static const nn_cli cli = {
@@ -320,8 +321,9 @@ int main(int argc, char **argv)
                 memset(row, 0, sizeof(float) * (size_t)dim);
             }
         }
-        fprintf(stderr, "train-rnn: %s: vectors for %" PRId64 " of %" PRId64 " vocabulary words\n", vectors_path,
-                found, vocab.n);
+        if (!nn_quiet)
+            fprintf(stderr, "train-rnn: %s: vectors for %" PRId64 " of %" PRId64 " vocabulary words\n",
+                    vectors_path, found, vocab.n);
         nn_wordvec_free(&wv);
     }
     /* frozen: the gradient buffer stays (the embedding's backward writes
@@ -368,8 +370,9 @@ int main(int argc, char **argv)
     nn_train_result res;
     if (nn_train_run_model(&run, m, &o, &task, &res) < 0)
         nn_die_lib(run.failed);
-    fprintf(stderr, "train-rnn: params trainable %" PRId64 ", non-trainable %" PRId64 "\n",
-            nn_model_param_count(m, 1), nn_model_param_count(m, 0));
+    if (!nn_quiet)
+        fprintf(stderr, "train-rnn: params trainable %" PRId64 ", non-trainable %" PRId64 "\n",
+                nn_model_param_count(m, 1), nn_model_param_count(m, 0));
     free(words);
     free(tagw);
     free(g.xb);

@@ -105,7 +105,7 @@ static const nn_option train_opts[] = {
     {"checkpoint", 0, NN_OPT_STRING, &ckpt_path, "FILE", "checkpoint written after every epoch", NULL},
     {"resume", 0, NN_OPT_FLAG, &resume, NULL, "continue from --checkpoint (same options as the first run)", NULL},
     {"report", 0, NN_OPT_STRING, &report_path, "FILE", "metrics as TSV (metric, value)", NULL},
-    {"quiet", 'q', NN_OPT_FLAG, &nn_quiet, NULL, "no progress lines", NULL},
+    {"quiet", 'q', NN_OPT_FLAG, &nn_quiet, NULL, "no progress or report lines on stderr (--report still writes)", NULL},
     {0}};
 
 static const nn_cli train_cli = {

@@ -22,7 +22,8 @@ void nn_train_report_metric(nn_train_report *r, const char *name, double value)
 {
     /* counts print as integers, measures with 6 (stderr) or 9 digits */
     int whole = value == floor(value) && fabs(value) < 1e15;
-    fprintf(stderr, whole ? "%s: %s\t%.0f\n" : "%s: %s\t%.6g\n", nn_program_name(), name, value);
+    if (!nn_quiet)
+        fprintf(stderr, whole ? "%s: %s\t%.0f\n" : "%s: %s\t%.6g\n", nn_program_name(), name, value);
     if (r->open)
         fprintf(r->out.fp, whole ? "%s\t%.0f\n" : "%s\t%.9g\n", name, value);
 }

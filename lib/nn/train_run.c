@@ -87,7 +87,7 @@ int nn_train_run_model(nn_train_run *run, nn_model *m, nn_optim *o, const nn_tra
                                 run->checkpoint, res->epochs_done);
         return nn_set_error("interrupted; nothing saved (use --checkpoint to keep progress)");
     }
-    if (res->stopped_early)
+    if (res->stopped_early && !nn_quiet)
         fprintf(stderr, "%s: early stop after epoch %d (best val_loss %.6g)\n", nn_program_name(), res->epochs_done,
                 res->best);
     if (save_model(run, m, o, res->epochs_done) < 0) {

@@ -16,7 +16,9 @@
  * train.epochs_done.  The checkpoints and the model file carry the same
  * settings, so a checkpoint is a usable model file too.
  *
- * Logs (the early-stop line, the report's lines) go to stderr. */
+ * Logs (the early-stop line, the report's lines) go to stderr unless
+ * nn_quiet (-q) is set, like the progress lines; results asked for on
+ * stdout (a report written to "-") are never silenced. */
 #ifndef NN_NN_TRAIN_RUN_H
 #define NN_NN_TRAIN_RUN_H
 
@@ -61,7 +63,8 @@ int nn_train_run_model(nn_train_run *run, nn_model *m, nn_optim *o, const nn_tra
 int nn_train_run_meta(const nn_train_run *run, const char *tool, double lr, nn_safetensors *st);
 
 /* ---- the end-of-run report ----
- * Each figure is one line "tool: name<TAB>value" on stderr and, with a report file, one row "name<TAB>value" of a TSV
+ * Each figure is one line "tool: name<TAB>value" on stderr (a log: not
+ * with -q) and, with a report file, one row "name<TAB>value" of a TSV
  * with the header "metric<TAB>value".  Whole numbers print without a
  * fraction; other values with 6 significant digits on stderr and 9 in the
  * file. */

@@ -53,6 +53,7 @@ synth() { # N SIZE X Y [args]
   run "$TF" "$D/x.npy" "$D/y.npy" --classes binary:1 -w 0.25 -e 12 -b 8 --lr 3e-3 -q \
     --val-x "$D/vx.npy" --val-y "$D/vy.npy" --history "$D/h.tsv" --report "$D/r.tsv" -o "$D/m.st"
   [ "$status" -eq 0 ]
+  [ -z "$output" ]   # -q: the report goes to its file only
   first=$(awk -F'\t' 'NR == 2 { print $2 }' "$D/h.tsv")
   last=$(awk -F'\t' 'END { print $2 }' "$D/h.tsv")
   awk -v a="$first" -v b="$last" 'BEGIN { exit !(b < 0.7 * a) }'

@@ -84,6 +84,10 @@ nothing_written() {
   [ "$status" -eq 0 ]
   [[ "$stderr" == *"vectors for 3 of 30 vocabulary words"* ]]
   [[ "$stderr" == *"non-trainable 120"* ]]
+  run --separate-stderr "$B/train-rnn" --x "$D/X.npy" --y "$D/Y.npy" --vocab "$D/vocab.tsv" --tags "$D/tags.tsv" \
+    --vectors "$D/vec.txt" --freeze-embedding --units 8 --epochs 1 -q -o "$D/f.st"
+  [ "$status" -eq 0 ]
+  [ -z "$stderr" ]   # -q: no progress, no messages
 }
 
 @test "checkpoint and --resume give the same model as one uninterrupted run" {

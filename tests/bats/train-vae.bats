@@ -4,6 +4,8 @@
 # files.  The images are synthetic (written with printf and awk), so no
 # python and no data set are needed.
 
+bats_require_minimum_version 1.5.0
+
 setup() {
   TV="$NNPIPE_BIN/train-vae"
   D="$BATS_TEST_TMPDIR"
@@ -62,7 +64,8 @@ make_images() {
   run "$TV" --model ae --latent 16 --epochs 2 --batch 50 -q --val "$D/v.npy" --history "$D/h.tsv" \
       --report "$D/r.tsv" -o "$D/ae.safetensors" "$D/x.npy"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"compression_ratio	49"* ]]
+  [ -z "$output" ]   # -q: no progress, no report lines on stderr
+  grep -q '^compression_ratio	49$' "$D/r.tsv"
   [ "$(wc -l < "$D/h.tsv")" -eq 3 ]
   [ "$(head -1 "$D/h.tsv")" = "$(printf 'epoch\tloss\tval_loss\tseconds')" ]
   grep -q '^val_bce_per_pixel	' "$D/r.tsv"
@@ -81,6 +84,19 @@ make_images() {
     run "$NNPIPE_BIN/npy" info "$D/y.npy"
     [[ "$output" == *"(40, 28, 28)"* ]]
   fi
+}
+
+@test "the report: lines on stderr unless -q; --report - on stdout even with -q" {
+  make_images "$D/x.npy" 40
+  run --separate-stderr "$TV" --model ae --latent 8 --epochs 1 --batch 20 -o "$D/m.safetensors" "$D/x.npy"
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  [[ "$stderr" == *"train-vae: compression_ratio	98"* ]]
+  run --separate-stderr "$TV" --model ae --latent 8 --epochs 1 --batch 20 -q --report - -o "$D/m.safetensors" "$D/x.npy"
+  [ "$status" -eq 0 ]
+  [ -z "$stderr" ]
+  [ "${lines[0]}" = "$(printf 'metric\tvalue')" ]
+  [[ "$output" == *"compression_ratio	98"* ]]
 }
 
 @test "a resumed run gives the same model as an uninterrupted one" {

@@ -2,7 +2,7 @@
  * checkpoints carry the settings, resume through it equals an
  * uninterrupted run, the file named by each failure, Ctrl-C as an error
  * with no model written; and the end-of-run report (file rows, stderr
- * lines). */
+ * lines silenced by nn_quiet). */
 #include "check.h"
 
 #include "core/cli.h"
@@ -257,6 +257,10 @@ static void test_report(void)
     read_file(path("r.tsv"), text, sizeof text);
     CHECK(!strcmp(text, "metric\tvalue\nepochs\t3\nloss\t0.123456789\n"));
     CHECK(!strcmp(err, "test-tool: epochs\t3\ntest-tool: loss\t0.123457\n"));
+    report_with_stderr(1, err, sizeof err); /* -q: the file only */
+    read_file(path("r.tsv"), text, sizeof text);
+    CHECK(!strcmp(text, "metric\tvalue\nepochs\t3\nloss\t0.123456789\n"));
+    CHECK(err[0] == 0);
     /* no file: nothing to commit */
     nn_train_report rep;
     CHECK(nn_train_report_open(&rep, NULL) == 0);
