@@ -59,6 +59,16 @@ static void load_images(const char *path, nn_array *a, int64_t *h, int64_t *w)
     }
 }
 
+/* load_images, and images of h x w only: `whose` names the size they must
+ * have ("the training images", "the model's") */
+static void load_images_sized(const char *path, nn_array *a, int64_t h, int64_t w, const char *whose)
+{
+    int64_t ih, iw;
+    load_images(path, a, &ih, &iw);
+    if (ih != h || iw != w)
+        nn_die(path, "images are %" PRId64 "x%" PRId64 ", %s %" PRId64 "x%" PRId64, ih, iw, whose, h, w);
+}
+
 static void save_array(const char *path, const float *data, int ndim, const int64_t *shape)
 {
     nn_array a = {NN_F32, ndim, {0}, (void *)data};
@@ -181,20 +191,10 @@ static int cmd_train(int argc, char **argv)
         nn_usage("-o MODEL.safetensors is required");
     if (resume && !ckpt_path)
         nn_usage("--resume needs --checkpoint FILE");
-    if (val_path) {
-        int64_t vh, vw;
-        load_images(val_path, &val, &vh, &vw);
-        if (vh != h || vw != w)
-            nn_die(val_path, "images are %" PRId64 "x%" PRId64 ", the training images %" PRId64 "x%" PRId64, vh,
-                   vw, h, w);
-    }
-    if (test_path) {
-        int64_t th, tw;
-        load_images(test_path, &test, &th, &tw);
-        if (th != h || tw != w)
-            nn_die(test_path, "images are %" PRId64 "x%" PRId64 ", the training images %" PRId64 "x%" PRId64, th,
-                   tw, h, w);
-    }
+    if (val_path)
+        load_images_sized(val_path, &val, h, w, "the training images");
+    if (test_path)
+        load_images_sized(test_path, &test, h, w, "the training images");
 
     nn_optim o;
     nn_optim_init(&o, (nn_optim_kind)nn_optim_parse(optim_name));
@@ -269,21 +269,38 @@ static int grid_n = 15, samples = 0, extreme = 0;
 static double q_lo = 0.05, q_hi = 0.95;
 static int64_t grid_seed = 1;
 
-static void open_model(const char *path, nn_model **m, nn_ae *a)
+/* What every command on a trained model starts from: its arguments
+ * (MODEL first, then an input file), the model, and for the commands that
+ * take images, those images (of the model's size). */
+typedef struct {
+    char **args;
+    nn_model *m;
+    nn_ae a;
+    nn_array x; /* (n, h, w) float32 in [0, 1], or empty */
+} use;
+
+static void use_open(use *u, const nn_cli *cli, int argc, char **argv, int images)
 {
+    memset(u, 0, sizeof *u);
+    nn_cli_parse(cli, argc, argv, &u->args);
+    const char *path = u->args[0];
     nn_safetensors st;
     nn_ae_config c;
-    if (nn_model_load(path, m, &st) < 0)
+    if (nn_model_load(path, &u->m, &st) < 0)
         nn_die_lib(path);
-    if (nn_ae_config_from_st(&st, &c) < 0 || nn_ae_init(a, *m, &c) < 0)
+    if (nn_ae_config_from_st(&st, &c) < 0 || nn_ae_init(&u->a, u->m, &c) < 0)
         nn_die_lib(path);
     nn_st_free(&st);
+    if (images)
+        load_images_sized(u->args[1], &u->x, u->a.c.h, u->a.c.w, "the model's");
 }
 
-static void check_size(const char *path, const nn_ae *a, int64_t h, int64_t w)
+static void use_close(use *u)
 {
-    if (h != a->c.h || w != a->c.w)
-        nn_die(path, "images are %" PRId64 "x%" PRId64 ", the model's %" PRId64 "x%" PRId64, h, w, a->c.h, a->c.w);
+    nn_array_free(&u->x);
+    nn_ae_free(&u->a);
+    nn_model_free(u->m);
+    free(u->args);
 }
 
 static const nn_option io_opts[] = {
@@ -296,26 +313,15 @@ static int cmd_encode(int argc, char **argv)
                                "Codes of images (N, d): the code of an ae, mu of a vae, the category\n"
                                "probabilities softmax(logits / tau) of a cat-vae.",
                                io_opts, 2, 2};
-    char **args;
-    nn_cli_parse(&cli, argc, argv, &args);
-    nn_model *m;
-    nn_ae a;
-    open_model(args[0], &m, &a);
-    nn_array x;
-    int64_t h, w;
-    load_images(args[1], &x, &h, &w);
-    check_size(args[1], &a, h, w);
-    int64_t n = x.shape[0], d = nn_ae_encode_size(&a);
+    use u;
+    use_open(&u, &cli, argc, argv, 1);
+    int64_t n = u.x.shape[0], d = nn_ae_encode_size(&u.a);
     float *codes = nn_alloc((size_t)n, (size_t)d * sizeof(float));
-    if (!codes || nn_ae_encode(&a, x.data, n, codes) < 0)
-        nn_die_lib(args[1]);
-    int64_t shape[2] = {n, d};
-    save_array(use_out, codes, 2, shape);
+    if (!codes || nn_ae_encode(&u.a, u.x.data, n, codes) < 0)
+        nn_die_lib(u.args[1]);
+    save_array(use_out, codes, 2, (int64_t[]){n, d});
     free(codes);
-    nn_array_free(&x);
-    nn_ae_free(&a);
-    nn_model_free(m);
-    free(args);
+    use_close(&u);
     return 0;
 }
 
@@ -323,28 +329,21 @@ static int cmd_decode(int argc, char **argv)
 {
     static const nn_cli cli = {"train-vae decode", "[options] MODEL CODES.npy",
                                "Images (N, H, W) from codes (N, code size) given to the decoder.", io_opts, 2, 2};
-    char **args;
-    nn_cli_parse(&cli, argc, argv, &args);
-    nn_model *m;
-    nn_ae a;
-    open_model(args[0], &m, &a);
-    nn_array z;
-    if (nn_npy_load_as(args[1], NN_F32, &z) < 0)
-        nn_die_lib(args[1]);
-    int64_t code = nn_ae_code_size(&a.c);
-    if (z.ndim != 2 || z.shape[1] != code)
-        nn_die(args[1], "codes must be (N, %" PRId64 ")", code);
-    int64_t n = z.shape[0];
-    float *y = nn_alloc((size_t)n, (size_t)(a.c.h * a.c.w) * sizeof(float));
-    if (!y || nn_ae_decode(&a, z.data, n, y) < 0)
-        nn_die_lib(args[1]);
-    int64_t shape[3] = {n, a.c.h, a.c.w};
-    save_array(use_out, y, 3, shape);
+    use u;
+    use_open(&u, &cli, argc, argv, 0);
+    const char *path = u.args[1];
+    if (nn_npy_load_as(path, NN_F32, &u.x) < 0)
+        nn_die_lib(path);
+    int64_t code = nn_ae_code_size(&u.a.c);
+    if (u.x.ndim != 2 || u.x.shape[1] != code)
+        nn_die(path, "codes must be (N, %" PRId64 ")", code);
+    int64_t n = u.x.shape[0];
+    float *y = nn_alloc((size_t)n, (size_t)(u.a.c.h * u.a.c.w) * sizeof(float));
+    if (!y || nn_ae_decode(&u.a, u.x.data, n, y) < 0)
+        nn_die_lib(path);
+    save_array(use_out, y, 3, (int64_t[]){n, u.a.c.h, u.a.c.w});
     free(y);
-    nn_array_free(&z);
-    nn_ae_free(&a);
-    nn_model_free(m);
-    free(args);
+    use_close(&u);
     return 0;
 }
 
@@ -354,29 +353,18 @@ static int cmd_reconstruct(int argc, char **argv)
                                "Decode(encode(images)) as (N, H, W), without sampling noise; prints the\n"
                                "binary cross-entropy and squared error per pixel on stderr.",
                                io_opts, 2, 2};
-    char **args;
-    nn_cli_parse(&cli, argc, argv, &args);
-    nn_model *m;
-    nn_ae a;
-    open_model(args[0], &m, &a);
-    nn_array x;
-    int64_t h, w;
-    load_images(args[1], &x, &h, &w);
-    check_size(args[1], &a, h, w);
-    int64_t n = x.shape[0];
+    use u;
+    use_open(&u, &cli, argc, argv, 1);
+    int64_t n = u.x.shape[0], h = u.a.c.h, w = u.a.c.w;
     float *y = nn_alloc((size_t)n, (size_t)(h * w) * sizeof(float));
     double bce, mse;
-    if (!y || nn_ae_reconstruct(&a, x.data, n, y, &bce, &mse) < 0)
-        nn_die_lib(args[1]);
+    if (!y || nn_ae_reconstruct(&u.a, u.x.data, n, y, &bce, &mse) < 0)
+        nn_die_lib(u.args[1]);
     fprintf(stderr, "%s: bce_per_pixel\t%.6g\n%s: mse_per_pixel\t%.6g\n", nn_program_name(), bce,
             nn_program_name(), mse);
-    int64_t shape[3] = {n, h, w};
-    save_array(use_out, y, 3, shape);
+    save_array(use_out, y, 3, (int64_t[]){n, h, w});
     free(y);
-    nn_array_free(&x);
-    nn_ae_free(&a);
-    nn_model_free(m);
-    free(args);
+    use_close(&u);
     return 0;
 }
 
@@ -390,6 +378,69 @@ static const nn_option grid_opts[] = {
     {"seed", 's', NN_OPT_INT64, &grid_seed, "S", "cat-vae: seed of the random samples", NULL},
     {0}};
 
+/* vae: the n x n grid of decoded z = (quantile(p1), quantile(p2), 0, ...)
+ * as one image (n*h, n*w) */
+static void grid_vae(use *u)
+{
+    const nn_ae_config *c = &u->a.c;
+    if (extreme) {
+        q_lo = 0.001;
+        q_hi = 0.999;
+    }
+    if (grid_n < 1 || grid_n > 1000 || !(q_lo > 0 && q_lo < q_hi && q_hi < 1))
+        nn_usage("need 1 <= n <= 1000 and 0 < lo < hi < 1");
+    if (c->latent < 2)
+        nn_die(u->args[0], "the grid needs a latent space of at least 2 dimensions");
+    int64_t n = grid_n, h = c->h, w = c->w, p = h * w, code = nn_ae_code_size(c);
+    float *z = nn_calloc((size_t)(n * n), (size_t)code * sizeof(float));
+    float *y = nn_alloc((size_t)(n * n), (size_t)p * sizeof(float));
+    float *img = nn_alloc((size_t)(n * n), (size_t)p * sizeof(float));
+    if (!z || !y || !img)
+        nn_die_lib(NULL);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < n; j++) {
+            double t1 = n > 1 ? (double)j / (double)(n - 1) : 0.5, t2 = n > 1 ? (double)i / (double)(n - 1) : 0.5;
+            z[(i * n + j) * code] = (float)nn_normal_quantile(q_lo + (q_hi - q_lo) * t1);
+            z[(i * n + j) * code + 1] = (float)nn_normal_quantile(q_hi - (q_hi - q_lo) * t2);
+        }
+    if (nn_ae_decode(&u->a, z, n * n, y) < 0)
+        nn_die_lib(u->args[0]);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < n; j++)
+            for (int64_t r = 0; r < h; r++)
+                memcpy(img + ((i * h + r) * n + j) * w, y + (i * n + j) * p + r * w, sizeof(float) * (size_t)w);
+    save_array(use_out, img, 2, (int64_t[]){n * h, n * w});
+    free(z);
+    free(y);
+    free(img);
+}
+
+/* cat-vae: one image per category (every variable set to it), then
+ * --samples random ones: (k + samples, h, w) */
+static void grid_cat(use *u)
+{
+    const nn_ae_config *c = &u->a.c;
+    if (samples < 0)
+        nn_usage("--samples must be >= 0");
+    int64_t k = c->categories, d = c->latent, n = k + samples, code = nn_ae_code_size(c);
+    float *z = nn_calloc((size_t)n, (size_t)code * sizeof(float));
+    float *y = nn_alloc((size_t)n, (size_t)(c->h * c->w) * sizeof(float));
+    if (!z || !y)
+        nn_die_lib(NULL);
+    nn_rng r;
+    nn_rng_seed(&r, (uint64_t)grid_seed);
+    for (int64_t i = 0; i < n; i++)
+        for (int64_t v = 0; v < d; v++) {
+            int64_t cat = i < k ? i : (int64_t)nn_rng_below(&r, (uint64_t)k);
+            z[i * code + v * k + cat] = 1;
+        }
+    if (nn_ae_decode(&u->a, z, n, y) < 0)
+        nn_die_lib(u->args[0]);
+    save_array(use_out, y, 3, (int64_t[]){n, c->h, c->w});
+    free(z);
+    free(y);
+}
+
 static int cmd_grid(int argc, char **argv)
 {
     static const nn_cli cli = {
@@ -400,71 +451,15 @@ static int cmd_grid(int argc, char **argv)
         "cat-vae: one image per category (every variable set to that category), then\n"
         "--samples random ones: (K + M, H, W).",
         grid_opts, 1, 1};
-    char **args;
-    nn_cli_parse(&cli, argc, argv, &args);
-    nn_model *m;
-    nn_ae a;
-    open_model(args[0], &m, &a);
-    int64_t h = a.c.h, w = a.c.w, p = h * w, code = nn_ae_code_size(&a.c);
-    if (a.c.kind == NN_AE_VAE) {
-        if (extreme) {
-            q_lo = 0.001;
-            q_hi = 0.999;
-        }
-        if (grid_n < 1 || grid_n > 1000 || !(q_lo > 0 && q_lo < q_hi && q_hi < 1))
-            nn_usage("need 1 <= n <= 1000 and 0 < lo < hi < 1");
-        if (a.c.latent < 2)
-            nn_die(args[0], "the grid needs a latent space of at least 2 dimensions");
-        int64_t n = grid_n;
-        float *z = nn_calloc((size_t)(n * n), (size_t)code * sizeof(float));
-        float *y = nn_alloc((size_t)(n * n), (size_t)p * sizeof(float));
-        float *img = nn_alloc((size_t)(n * n), (size_t)p * sizeof(float));
-        if (!z || !y || !img)
-            nn_die_lib(NULL);
-        for (int64_t i = 0; i < n; i++)
-            for (int64_t j = 0; j < n; j++) {
-                double t1 = n > 1 ? (double)j / (double)(n - 1) : 0.5, t2 = n > 1 ? (double)i / (double)(n - 1) : 0.5;
-                z[(i * n + j) * code] = (float)nn_normal_quantile(q_lo + (q_hi - q_lo) * t1);
-                z[(i * n + j) * code + 1] = (float)nn_normal_quantile(q_hi - (q_hi - q_lo) * t2);
-            }
-        if (nn_ae_decode(&a, z, n * n, y) < 0)
-            nn_die_lib(args[0]);
-        for (int64_t i = 0; i < n; i++)
-            for (int64_t j = 0; j < n; j++)
-                for (int64_t r = 0; r < h; r++)
-                    memcpy(img + ((i * h + r) * n + j) * w, y + (i * n + j) * p + r * w, sizeof(float) * (size_t)w);
-        int64_t shape[2] = {n * h, n * w};
-        save_array(use_out, img, 2, shape);
-        free(z);
-        free(y);
-        free(img);
-    } else if (a.c.kind == NN_AE_CAT) {
-        if (samples < 0)
-            nn_usage("--samples must be >= 0");
-        int64_t k = a.c.categories, d = a.c.latent, n = k + samples;
-        float *z = nn_calloc((size_t)n, (size_t)code * sizeof(float));
-        float *y = nn_alloc((size_t)n, (size_t)p * sizeof(float));
-        if (!z || !y)
-            nn_die_lib(NULL);
-        nn_rng r;
-        nn_rng_seed(&r, (uint64_t)grid_seed);
-        for (int64_t i = 0; i < n; i++)
-            for (int64_t v = 0; v < d; v++) {
-                int64_t cat = i < k ? i : (int64_t)nn_rng_below(&r, (uint64_t)k);
-                z[i * code + v * k + cat] = 1;
-            }
-        if (nn_ae_decode(&a, z, n, y) < 0)
-            nn_die_lib(args[0]);
-        int64_t shape[3] = {n, h, w};
-        save_array(use_out, y, 3, shape);
-        free(z);
-        free(y);
-    } else {
-        nn_die(args[0], "grid needs a vae or cat-vae model (this one is %s)", nn_ae_kind_name(a.c.kind));
-    }
-    nn_ae_free(&a);
-    nn_model_free(m);
-    free(args);
+    use u;
+    use_open(&u, &cli, argc, argv, 0);
+    if (u.a.c.kind == NN_AE_VAE)
+        grid_vae(&u);
+    else if (u.a.c.kind == NN_AE_CAT)
+        grid_cat(&u);
+    else
+        nn_die(u.args[0], "grid needs a vae or cat-vae model (this one is %s)", nn_ae_kind_name(u.a.c.kind));
+    use_close(&u);
     return 0;
 }
 
