@@ -46,10 +46,31 @@ static void check_binary_output(const char *path)
         nn_die("-", "refusing to write binary .npy data to a terminal (use -o FILE or a pipe)");
 }
 
-static void open_reader(nn_npy_reader *r, const char *path)
+/* -o FILE, the same in every command but for what is written */
+#define OUTPUT_OPTION(what) {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write " what, NULL}
+
+/* The start of every command: its options and arguments, and its input,
+ * the first argument or stdin. */
+typedef struct {
+    char **args;
+    int n;          /* positional arguments */
+    const char *in; /* args[0], or "-" without arguments */
+} call;
+
+/* binary: the command writes .npy (or other binary) data to `output` */
+static void start(call *c, const nn_cli *cli, int argc, char **argv, int binary)
 {
-    if (nn_npy_reader_open(r, path))
-        nn_die_lib(path);
+    c->n = nn_cli_parse(cli, argc, argv, &c->args);
+    set_name();
+    c->in = c->n ? c->args[0] : "-";
+    if (binary)
+        check_binary_output(output);
+}
+
+static int finish(call *c, int status)
+{
+    free(c->args);
+    return status;
 }
 
 static void load(const char *path, nn_array *a)
@@ -79,6 +100,22 @@ static void *alloc_chunk(int64_t rows, int64_t row_size, nn_dtype t)
     if (!p)
         nn_die_lib(NULL);
     return p;
+}
+
+/* A streamed input: the reader, and a buffer of *k rows (a chunk). */
+static void *open_reader(nn_npy_reader *r, const char *path, int64_t *k)
+{
+    if (nn_npy_reader_open(r, path))
+        nn_die_lib(path);
+    *k = chunk_rows(r->row_size);
+    return alloc_chunk(*k, r->row_size, r->dtype);
+}
+
+/* A text output (a summary, a TSV): committed by commit(). */
+static void open_output(nn_output *out)
+{
+    if (nn_output_open(out, output))
+        nn_die_lib(output);
 }
 
 static void parse_dtype(const char *name, nn_dtype *t)
@@ -112,39 +149,55 @@ static void commit(nn_output *out)
         nn_die_lib(output);
 }
 
+/* The commands that read one array whole and write one (from-tsv,
+ * from-idx, to-idx, slice, reshape, argmax): read the input, change it
+ * with op (NULL: as it is; an error names the input), write `output`. */
+typedef struct {
+    int (*read)(const char *path, nn_array *a);
+    int (*op)(const char *in, nn_array *a);
+    int (*write)(const char *path, const nn_array *a);
+} conversion;
+
+static int convert(const conversion *cv, const nn_cli *cli, int argc, char **argv)
+{
+    call c;
+    start(&c, cli, argc, argv, 1);
+    nn_array a;
+    if (cv->read(c.in, &a) || (cv->op && cv->op(c.in, &a)))
+        nn_die_lib(c.in);
+    if (cv->write(output, &a))
+        nn_die_lib(output);
+    nn_array_free(&a);
+    return finish(&c, 0);
+}
+
 /* ---- info ------------------------------------------------------------------ */
+static const nn_option summary_opts[] = {OUTPUT_OPTION("the summary"), {0}};
+
 static int cmd_info(int argc, char **argv)
 {
-    static const nn_option opts[] = {
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the summary", NULL},
-        {0},
-    };
     static const nn_cli cli = {"npy info", "[options] [FILE]",
                                "Summary of an array as 'key<TAB>value' lines: shape, dtype, count, min, max,\n"
                                "mean, std (population), nan (NaN count; NaNs are left out of the others).",
-                               opts, 0, 1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    const char *in = n ? args[0] : "-";
+                               summary_opts, 0, 1};
+    call c;
+    start(&c, &cli, argc, argv, 0);
     nn_npy_reader r;
-    open_reader(&r, in);
-    int64_t k = chunk_rows(r.row_size);
-    void *buf = alloc_chunk(k, r.row_size, r.dtype);
+    int64_t k;
+    void *buf = open_reader(&r, c.in, &k);
     nn_stats st;
     nn_stats_init(&st);
     int64_t got;
     while ((got = nn_npy_reader_read_rows(&r, buf, k)) > 0)
         nn_stats_update(&st, buf, r.dtype, (size_t)(got * r.row_size));
     if (got < 0)
-        nn_die_lib(in);
+        nn_die_lib(c.in);
     nn_array shape_only = {.dtype = r.dtype, .ndim = r.ndim};
     memcpy(shape_only.shape, r.shape, sizeof r.shape);
     char shape[256];
     nn_shape_format(&shape_only, shape, sizeof shape);
     nn_output out;
-    if (nn_output_open(&out, output))
-        nn_die_lib(output);
+    open_output(&out);
     fprintf(out.fp, "shape\t%s\ndtype\t%s\ncount\t%zu\n", shape, nn_dtype_name(r.dtype), st.count);
     print_value(out.fp, "min", st.min, r.dtype);
     print_value(out.fp, "max", st.max, r.dtype);
@@ -154,8 +207,7 @@ static int cmd_info(int argc, char **argv)
     commit(&out);
     free(buf);
     nn_npy_reader_close(&r);
-    free(args);
-    return 0;
+    return finish(&c, 0);
 }
 
 /* ---- head / to-tsv ------------------------------------------------------------ */
@@ -163,12 +215,10 @@ static int cmd_info(int argc, char **argv)
 static void rows_to_tsv(const char *in, int64_t max_rows)
 {
     nn_npy_reader r;
-    open_reader(&r, in);
-    int64_t k = chunk_rows(r.row_size);
-    void *buf = alloc_chunk(k, r.row_size, r.dtype);
+    int64_t k;
+    void *buf = open_reader(&r, in, &k);
     nn_output out;
-    if (nn_output_open(&out, output))
-        nn_die_lib(output);
+    open_output(&out);
     /* head stops after its rows; to-tsv reads on to check the end. */
     int64_t left = max_rows < 0 || max_rows > r.rows ? r.rows : max_rows;
     while (left > 0) {
@@ -191,132 +241,113 @@ static int cmd_head(int argc, char **argv)
     static int64_t rows = 10;
     static const nn_option opts[] = {
         {"rows", 'n', NN_OPT_INT64, &rows, "N", "how many rows", NULL},
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the TSV", NULL},
+        OUTPUT_OPTION("the TSV"),
         {0},
     };
     static const nn_cli cli = {"npy head", "[options] [FILE]",
                                "The first rows of an array as TSV (one line per row along the first axis,\n"
                                "trailing dimensions flattened).",
                                opts, 0, 1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
+    call c;
+    start(&c, &cli, argc, argv, 0);
     if (rows < 0)
         nn_usage("--rows must be >= 0");
-    rows_to_tsv(n ? args[0] : "-", rows);
-    free(args);
-    return 0;
+    rows_to_tsv(c.in, rows);
+    return finish(&c, 0);
 }
 
 static int cmd_to_tsv(int argc, char **argv)
 {
-    static const nn_option opts[] = {
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the TSV", NULL},
-        {0},
-    };
+    static const nn_option opts[] = {OUTPUT_OPTION("the TSV"), {0}};
     static const nn_cli cli = {"npy to-tsv", "[options] [FILE]",
                                "An array as TSV: a 2-D array as a table, a 1-D array as a column, a 0-D\n"
                                "array as one value; higher dimensions as rows of the flattened trailing\n"
                                "dimensions.  Floats are written in the shortest form that reads back exactly.",
                                opts, 0, 1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    rows_to_tsv(n ? args[0] : "-", -1);
-    free(args);
-    return 0;
+    call c;
+    start(&c, &cli, argc, argv, 0);
+    rows_to_tsv(c.in, -1);
+    return finish(&c, 0);
+}
+
+/* ---- whole-array conversions: from-tsv, from-idx, to-idx, slice, reshape, argmax ---- */
+static const nn_option npy_out_opts[] = {OUTPUT_OPTION("the .npy"), {0}};
+
+static const char *tsv_dtype = "float32";
+static int keep_2d = 0;
+
+static int read_tsv(const char *path, nn_array *a)
+{
+    nn_dtype t;
+    parse_dtype(tsv_dtype, &t);
+    uint8_t *text;
+    size_t len;
+    if (nn_read_all(path, &text, &len))
+        return -1;
+    int rc = nn_tsv_parse((const char *)text, len, t, keep_2d, a);
+    free(text);
+    return rc;
 }
 
 static int cmd_from_tsv(int argc, char **argv)
 {
-    static const char *dtype = "float32";
-    static int keep_2d = 0;
     static const nn_option opts[] = {
-        {"dtype", 't', NN_OPT_CHOICE, &dtype, "TYPE", "element type", "uint8|int32|int64|float32|float64"},
+        {"dtype", 't', NN_OPT_CHOICE, &tsv_dtype, "TYPE", "element type", "uint8|int32|int64|float32|float64"},
         {"keep-2d", 0, NN_OPT_FLAG, &keep_2d, NULL, "one column gives shape (N, 1), not (N,)", NULL},
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        OUTPUT_OPTION("the .npy"),
         {0},
     };
     static const nn_cli cli = {"npy from-tsv", "[options] [FILE]",
                                "A TSV table (every line the same number of fields) as a 2-D array; a single\n"
                                "column as a 1-D array.  Integer types need whole numbers in range.",
                                opts, 0, 1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    const char *in = n ? args[0] : "-";
-    nn_dtype t;
-    parse_dtype(dtype, &t);
-    check_binary_output(output);
-    uint8_t *text;
-    size_t len;
-    if (nn_read_all(in, &text, &len))
-        nn_die_lib(in);
-    nn_array a;
-    if (nn_tsv_parse((const char *)text, len, t, keep_2d, &a))
-        nn_die_lib(in);
-    free(text);
-    save(output, &a);
-    nn_array_free(&a);
-    free(args);
-    return 0;
+    static const conversion cv = {read_tsv, NULL, nn_npy_save};
+    return convert(&cv, &cli, argc, argv);
 }
 
-/* ---- IDX ------------------------------------------------------------------------- */
 static int cmd_from_idx(int argc, char **argv)
 {
-    static const nn_option opts[] = {
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
-        {0},
-    };
     static const nn_cli cli = {"npy from-idx", "[options] [FILE]",
                                "An IDX file (MNIST's format; gzipped or not) as .npy with the same shape.\n"
                                "ubyte -> uint8; byte, short, int -> int32; float -> float32; double -> float64.",
-                               opts, 0, 1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    const char *in = n ? args[0] : "-";
-    check_binary_output(output);
-    nn_array a;
-    if (nn_idx_load(in, &a))
-        nn_die_lib(in);
-    save(output, &a);
-    nn_array_free(&a);
-    free(args);
-    return 0;
+                               npy_out_opts, 0, 1};
+    static const conversion cv = {nn_idx_load, NULL, nn_npy_save};
+    return convert(&cv, &cli, argc, argv);
 }
 
 static int cmd_to_idx(int argc, char **argv)
 {
-    static const nn_option opts[] = {
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the IDX file", NULL},
-        {0},
-    };
+    static const nn_option opts[] = {OUTPUT_OPTION("the IDX file"), {0}};
     static const nn_cli cli = {"npy to-idx", "[options] [FILE]",
                                "An array as an uncompressed IDX file (uint8, int32, float32, float64).",
                                opts, 0, 1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    const char *in = n ? args[0] : "-";
-    check_binary_output(output);
-    nn_array a;
-    load(in, &a);
-    if (nn_idx_save(output, &a))
-        nn_die_lib(output);
-    nn_array_free(&a);
-    free(args);
+    static const conversion cv = {nn_npy_load, NULL, nn_idx_save};
+    return convert(&cv, &cli, argc, argv);
+}
+
+static const char *slice_rows = ":";
+
+static int slice_op(const char *in, nn_array *a)
+{
+    (void)in;
+    if (a->ndim == 0)
+        return nn_set_error("cannot slice a 0-dimensional array");
+    int64_t first, step, count;
+    if (nn_slice_parse(slice_rows, a->shape[0], &first, &step, &count))
+        nn_usage("--rows: %s", nn_last_error());
+    nn_array b;
+    if (nn_take_rows(a, first, step, count, &b))
+        return -1;
+    nn_array_free(a);
+    *a = b;
     return 0;
 }
 
-/* ---- slice / reshape / argmax ------------------------------------------------------ */
 static int cmd_slice(int argc, char **argv)
 {
-    static const char *rows = ":";
     static const nn_option opts[] = {
-        {"rows", 'r', NN_OPT_STRING, &rows, "A:B[:S]", "Python slice of the first axis (or one index)", NULL},
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        {"rows", 'r', NN_OPT_STRING, &slice_rows, "A:B[:S]", "Python slice of the first axis (or one index)", NULL},
+        OUTPUT_OPTION("the .npy"),
         {0},
     };
     static const nn_cli cli = {"npy slice", "[options] [FILE]",
@@ -324,63 +355,56 @@ static int cmd_slice(int argc, char **argv)
                                "negative numbers count from the end, S may be negative.  A single index\n"
                                "'--rows 3' keeps the first axis (shape (1, ...)).",
                                opts, 0, 1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    const char *in = n ? args[0] : "-";
-    check_binary_output(output);
-    nn_array a, b;
-    load(in, &a);
-    if (a.ndim == 0)
-        nn_die(in, "cannot slice a 0-dimensional array");
-    int64_t first, step, count;
-    if (nn_slice_parse(rows, a.shape[0], &first, &step, &count))
-        nn_usage("--rows: %s", nn_last_error());
-    if (nn_take_rows(&a, first, step, count, &b))
-        nn_die_lib(in);
-    nn_array_free(&a);
-    save(output, &b);
-    nn_array_free(&b);
-    free(args);
+    static const conversion cv = {nn_npy_load, slice_op, nn_npy_save};
+    return convert(&cv, &cli, argc, argv);
+}
+
+static const char *new_shape = "-1";
+
+static int reshape_op(const char *in, nn_array *a)
+{
+    (void)in;
+    int ndim;
+    int64_t dims[NN_MAX_DIMS];
+    if (nn_shape_parse(new_shape, nn_array_count(a), &ndim, dims))
+        return -1;
+    a->ndim = ndim;
+    memcpy(a->shape, dims, sizeof dims);
     return 0;
 }
 
 static int cmd_reshape(int argc, char **argv)
 {
-    static const char *shape = "-1";
     static const nn_option opts[] = {
-        {"shape", 's', NN_OPT_STRING, &shape, "DIMS", "new shape, e.g. 60000,784 or -1,28,28 (one -1 is inferred)",
+        {"shape", 's', NN_OPT_STRING, &new_shape, "DIMS", "new shape, e.g. 60000,784 or -1,28,28 (one -1 is inferred)",
          NULL},
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        OUTPUT_OPTION("the .npy"),
         {0},
     };
     static const nn_cli cli = {"npy reshape", "[options] [FILE]",
                                "The same elements (C order) with a new shape.  '' or '()' is a scalar.", opts, 0, 1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    const char *in = n ? args[0] : "-";
-    check_binary_output(output);
-    nn_array a;
-    load(in, &a);
-    int ndim;
-    int64_t dims[NN_MAX_DIMS];
-    if (nn_shape_parse(shape, nn_array_count(&a), &ndim, dims))
-        nn_die_lib(in);
-    a.ndim = ndim;
-    memcpy(a.shape, dims, sizeof dims);
-    save(output, &a);
-    nn_array_free(&a);
-    free(args);
+    static const conversion cv = {nn_npy_load, reshape_op, nn_npy_save};
+    return convert(&cv, &cli, argc, argv);
+}
+
+static int argmax_axis = -1;
+
+static int argmax_op(const char *in, nn_array *a)
+{
+    (void)in;
+    nn_array b;
+    if (nn_argmax(a, argmax_axis, &b))
+        return -1;
+    nn_array_free(a);
+    *a = b;
     return 0;
 }
 
 static int cmd_argmax(int argc, char **argv)
 {
-    static int axis = -1;
     static const nn_option opts[] = {
-        {"axis", 'a', NN_OPT_INT, &axis, "K", "axis to reduce (negative counts from the end)", NULL},
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        {"axis", 'a', NN_OPT_INT, &argmax_axis, "K", "axis to reduce (negative counts from the end)", NULL},
+        OUTPUT_OPTION("the .npy"),
         {0},
     };
     static const nn_cli cli = {"npy argmax", "[options] [FILE]",
@@ -388,37 +412,21 @@ static int cmd_argmax(int argc, char **argv)
                                "(e.g. class predictions from (N, classes) scores).  The first maximum wins;\n"
                                "a NaN counts as the maximum, as in numpy.",
                                opts, 0, 1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    const char *in = n ? args[0] : "-";
-    check_binary_output(output);
-    nn_array a, b;
-    load(in, &a);
-    if (nn_argmax(&a, axis, &b))
-        nn_die_lib(in);
-    nn_array_free(&a);
-    save(output, &b);
-    nn_array_free(&b);
-    free(args);
-    return 0;
+    static const conversion cv = {nn_npy_load, argmax_op, nn_npy_save};
+    return convert(&cv, &cli, argc, argv);
 }
 
 /* ---- cat ---------------------------------------------------------------------------- */
 static int cmd_cat(int argc, char **argv)
 {
-    static const nn_option opts[] = {
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
-        {0},
-    };
     static const nn_cli cli = {"npy cat", "[options] FILE...",
                                "Concatenate arrays along the first axis.  They need the same dtype and the\n"
                                "same trailing dimensions.  '-' (stdin) may appear once.",
-                               opts, 1, -1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    check_binary_output(output);
+                               npy_out_opts, 1, -1};
+    call c;
+    start(&c, &cli, argc, argv, 1);
+    int n = c.n;
+    char **args = c.args;
     int stdin_seen = 0;
     for (int i = 0; i < n; i++)
         if (nn_is_stdio(args[i]) && stdin_seen++)
@@ -428,7 +436,8 @@ static int cmd_cat(int argc, char **argv)
         nn_die_lib(NULL);
     int64_t total = 0;
     for (int i = 0; i < n; i++) {
-        open_reader(&r[i], args[i]);
+        if (nn_npy_reader_open(&r[i], args[i]))
+            nn_die_lib(args[i]);
         if (r[i].ndim == 0)
             nn_die(args[i], "cannot concatenate a 0-dimensional array");
         if (i && r[i].dtype != r[0].dtype)
@@ -469,50 +478,57 @@ static int cmd_cat(int argc, char **argv)
         nn_die_lib(output);
     free(buf);
     free(r);
-    free(args);
-    return 0;
+    return finish(&c, 0);
 }
 
 /* ---- scale / astype -------------------------------------------------------------------- */
-/* Stream `in` through x * mul + add into type t. */
-static void transform(const char *in, nn_dtype t, double mul, double add)
+static const char *out_dtype = "float32";
+
+/* Stream the command's input through x * mul + add into --dtype. */
+static int transform(const nn_cli *cli, int argc, char **argv, const double *mul, const double *add)
 {
+    call c;
+    start(&c, cli, argc, argv, 0);
+    nn_dtype t;
+    parse_dtype(out_dtype, &t);
+    check_binary_output(output);
     nn_npy_reader r;
-    open_reader(&r, in);
+    int64_t k;
+    void *src = open_reader(&r, c.in, &k);
     nn_npy_writer w;
     if (nn_npy_writer_open(&w, output, t, r.ndim, r.shape))
         nn_die_lib(output);
-    int64_t k = chunk_rows(r.row_size);
-    void *src = alloc_chunk(k, r.row_size, r.dtype);
     void *dst = alloc_chunk(k, r.row_size, t);
     int64_t got;
     size_t done = 0;
     while ((got = nn_npy_reader_read_rows(&r, src, k)) > 0) {
         size_t cnt = (size_t)(got * r.row_size);
-        if (nn_values_transform(src, r.dtype, dst, t, cnt, mul, add, done))
-            nn_die_lib(in);
+        if (nn_values_transform(src, r.dtype, dst, t, cnt, mul ? *mul : 1, add ? *add : 0, done))
+            nn_die_lib(c.in);
         if (nn_npy_writer_write_rows(&w, dst, got))
             nn_die_lib(output);
         done += cnt;
     }
     if (got < 0)
-        nn_die_lib(in);
+        nn_die_lib(c.in);
     if (nn_npy_writer_close(&w))
         nn_die_lib(output);
     free(src);
     free(dst);
     nn_npy_reader_close(&r);
+    return finish(&c, 0);
 }
+
+#define DTYPE_OPTION(help) {"dtype", 't', NN_OPT_CHOICE, &out_dtype, "TYPE", help, "uint8|int32|int64|float32|float64"}
 
 static int cmd_scale(int argc, char **argv)
 {
     static double mul = 1, add = 0;
-    static const char *dtype = "float32";
     static const nn_option opts[] = {
         {"mul", 'm', NN_OPT_DOUBLE, &mul, "X", "multiply by X", NULL},
         {"add", 'a', NN_OPT_DOUBLE, &add, "Y", "then add Y", NULL},
-        {"dtype", 't', NN_OPT_CHOICE, &dtype, "TYPE", "output element type", "uint8|int32|int64|float32|float64"},
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        DTYPE_OPTION("output element type"),
+        OUTPUT_OPTION("the .npy"),
         {0},
     };
     static const nn_cli cli = {"npy scale", "[options] [FILE]",
@@ -520,38 +536,21 @@ static int cmd_scale(int argc, char **argv)
                                "once to the output type (e.g. pixels to [0, 1]: --mul 0.00392156862745098).\n"
                                "Integer outputs need whole results in range.",
                                opts, 0, 1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    nn_dtype t;
-    parse_dtype(dtype, &t);
-    check_binary_output(output);
-    transform(n ? args[0] : "-", t, mul, add);
-    free(args);
-    return 0;
+    return transform(&cli, argc, argv, &mul, &add);
 }
 
 static int cmd_astype(int argc, char **argv)
 {
-    static const char *dtype = "float32";
     static const nn_option opts[] = {
-        {"dtype", 't', NN_OPT_CHOICE, &dtype, "TYPE", "output element type", "uint8|int32|int64|float32|float64"},
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
+        DTYPE_OPTION("output element type"),
+        OUTPUT_OPTION("the .npy"),
         {0},
     };
     static const nn_cli cli = {"npy astype", "[options] [FILE]",
                                "Convert the elements to another type.  Into an integer type every value must\n"
                                "be a whole number in range (no silent truncation, unlike numpy).",
                                opts, 0, 1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    nn_dtype t;
-    parse_dtype(dtype, &t);
-    check_binary_output(output);
-    transform(n ? args[0] : "-", t, 1, 0);
-    free(args);
-    return 0;
+    return transform(&cli, argc, argv, NULL, NULL);
 }
 
 /* ---- compare ------------------------------------------------------------------------------ */
@@ -560,7 +559,7 @@ static int cmd_compare(int argc, char **argv)
     static double tol = 0;
     static const nn_option opts[] = {
         {"tol", 0, NN_OPT_DOUBLE, &tol, "T", "largest allowed absolute difference", NULL},
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the report", NULL},
+        OUTPUT_OPTION("the report"),
         {0},
     };
     static const nn_cli cli = {"npy compare", "[options] A B",
@@ -568,9 +567,9 @@ static int cmd_compare(int argc, char **argv)
                                "Prints 'key<TAB>value' lines (equal, shape, max_abs_diff, mismatches).\n"
                                "Exit status 0 when the shapes match and every difference is <= T, else 1.",
                                opts, 2, 2};
-    char **args;
-    nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
+    call c;
+    start(&c, &cli, argc, argv, 0);
+    char **args = c.args;
     if (nn_is_stdio(args[0]) && nn_is_stdio(args[1]))
         nn_usage("'-' (stdin) can be given only once");
     nn_array a, b;
@@ -597,8 +596,7 @@ static int cmd_compare(int argc, char **argv)
         }
     }
     nn_output out;
-    if (nn_output_open(&out, output))
-        nn_die_lib(output);
+    open_output(&out);
     int equal = same_shape && mism == 0;
     char sa[256], sb[256];
     nn_shape_format(&a, sa, sizeof sa);
@@ -611,8 +609,7 @@ static int cmd_compare(int argc, char **argv)
     commit(&out);
     nn_array_free(&a);
     nn_array_free(&b);
-    free(args);
-    return equal ? 0 : 1;
+    return finish(&c, equal ? 0 : 1);
 }
 
 /* ---- safetensors ----------------------------------------------------------------------------- */
@@ -621,15 +618,14 @@ static int cmd_st_pack(int argc, char **argv)
     static const char *meta = "";
     static const nn_option opts[] = {
         {"meta", 'm', NN_OPT_STRING, &meta, "JSON", "metadata, a JSON object of strings: '{\"k\": \"v\"}'", NULL},
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .safetensors", NULL},
+        OUTPUT_OPTION("the .safetensors"),
         {0},
     };
     static const nn_cli cli = {"npy st-pack", "[options] NAME=FILE.npy...",
                                "Pack .npy arrays into one safetensors file, in the order given.", opts, 1, -1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    check_binary_output(output);
+    call c;
+    start(&c, &cli, argc, argv, 1);
+    char **args = c.args;
     nn_safetensors st;
     nn_st_init(&st);
     if (*meta) {
@@ -648,7 +644,7 @@ static int cmd_st_pack(int argc, char **argv)
         nn_json_free(&doc);
     }
     int stdin_seen = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < c.n; i++) {
         char *eq = strchr(args[i], '=');
         if (!eq || eq == args[i] || !eq[1])
             nn_usage("'%s' is not NAME=FILE", args[i]);
@@ -665,8 +661,7 @@ static int cmd_st_pack(int argc, char **argv)
     if (nn_st_save(&st, output))
         nn_die_lib(output);
     nn_st_free(&st);
-    free(args);
-    return 0;
+    return finish(&c, 0);
 }
 
 /* A metadata value on one TSV line: backslash, tab, CR and LF escaped. */
@@ -685,24 +680,18 @@ static void put_escaped(FILE *fp, const char *s)
 
 static int cmd_st_list(int argc, char **argv)
 {
-    static const nn_option opts[] = {
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the list", NULL},
-        {0},
-    };
+    static const nn_option opts[] = {OUTPUT_OPTION("the list"), {0}};
     static const nn_cli cli = {"npy st-list", "[options] [FILE]",
                                "The contents of a safetensors file as TSV: 'tensor<TAB>NAME<TAB>DTYPE<TAB>SHAPE'\n"
                                "in file order, then 'meta<TAB>KEY<TAB>VALUE' (\\\\, \\t, \\n, \\r escaped).",
                                opts, 0, 1};
-    char **args;
-    int n = nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    const char *in = n ? args[0] : "-";
+    call c;
+    start(&c, &cli, argc, argv, 0);
     nn_safetensors st;
-    if (nn_st_load(in, &st))
-        nn_die_lib(in);
+    if (nn_st_load(c.in, &st))
+        nn_die_lib(c.in);
     nn_output out;
-    if (nn_output_open(&out, output))
-        nn_die_lib(output);
+    open_output(&out);
     for (int i = 0; i < st.count; i++) {
         char shape[256];
         nn_shape_format(&st.arrays[i], shape, sizeof shape);
@@ -719,32 +708,24 @@ static int cmd_st_list(int argc, char **argv)
     }
     commit(&out);
     nn_st_free(&st);
-    free(args);
-    return 0;
+    return finish(&c, 0);
 }
 
 static int cmd_st_get(int argc, char **argv)
 {
-    static const nn_option opts[] = {
-        {"output", 'o', NN_OPT_STRING, &output, "FILE", "where to write the .npy", NULL},
-        {0},
-    };
     static const nn_cli cli = {"npy st-get", "[options] FILE NAME",
-                               "One tensor of a safetensors file as .npy.", opts, 2, 2};
-    char **args;
-    nn_cli_parse(&cli, argc, argv, &args);
-    set_name();
-    check_binary_output(output);
+                               "One tensor of a safetensors file as .npy.", npy_out_opts, 2, 2};
+    call c;
+    start(&c, &cli, argc, argv, 1);
     nn_safetensors st;
-    if (nn_st_load(args[0], &st))
-        nn_die_lib(args[0]);
-    const nn_array *a = nn_st_get(&st, args[1]);
+    if (nn_st_load(c.in, &st))
+        nn_die_lib(c.in);
+    const nn_array *a = nn_st_get(&st, c.args[1]);
     if (!a)
-        nn_die(args[0], "no tensor named '%s'", args[1]);
+        nn_die(c.in, "no tensor named '%s'", c.args[1]);
     save(output, a);
     nn_st_free(&st);
-    free(args);
-    return 0;
+    return finish(&c, 0);
 }
 
 static const nn_command commands[] = {
