@@ -60,10 +60,7 @@ static const nn_option opts[] = {
     {"mask-padding", 0, NN_OPT_FLAG, &mask_padding, NULL, "padding (id 0) is masked: not scored, state carried (Keras mask_zero)", NULL},
     {"count-padding", 0, NN_OPT_FLAG, &count_padding, NULL, "no mask: padding is a class like any other (the assignment's Keras code)", NULL},
     {"summary", 0, NN_OPT_FLAG, &summary, NULL, "print the model summary (Keras-like) on stdout and exit", NULL},
-    {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "the trained model (.safetensors)", NULL},
-    {"history", 0, NN_OPT_STRING, &history_path, "FILE", "per-epoch TSV: epoch, loss, val_loss, seconds", NULL},
-    {"checkpoint", 0, NN_OPT_STRING, &ckpt_path, "FILE", "checkpoint written after every epoch", NULL},
-    {"resume", 0, NN_OPT_FLAG, &resume, NULL, "continue from --checkpoint (same options as the first run)", NULL},
+    NN_TRAIN_RUN_OPTIONS(out_path, history_path, ckpt_path, resume),
     {"quiet", 'q', NN_OPT_FLAG, &nn_quiet, NULL, "no progress lines or messages on stderr", NULL},
     {0}};
 
@@ -249,6 +246,51 @@ static int settings_meta(const nn_train_run *run, const nn_optim *o, nn_safetens
     return 0;
 }
 
+/* Train m on the sets and write the model file with the vocabulary and
+ * the tags (exits on errors). */
+static void train_model(nn_model *m, const tagset *train, const tagset *val, const nn_strmap *vocab,
+                        const nn_strmap *tags, int64_t T)
+{
+    nn_optim o;
+    nn_optim_init(&o, (nn_optim_kind)nn_optim_parse(optim_name));
+    if (lr > 0)
+        o.lr = lr;
+    o.clipnorm = clipnorm;
+
+    char *words = join_words(vocab), *tagw = join_words(tags);
+    if (!words || !tagw)
+        nn_die_lib(NULL);
+    text_meta tm = {words, tagw, T};
+
+    tagger g = {m, m->parts[0], train, val, T, tags->n, mask_padding, NULL, NULL, NULL, NULL, NULL};
+    g.xb = nn_alloc((size_t)batch, (size_t)T * sizeof(float));
+    g.wb = nn_alloc((size_t)batch, (size_t)T * sizeof(float));
+    g.mb = nn_alloc((size_t)batch, (size_t)T);
+    g.lb = nn_alloc((size_t)batch, (size_t)T * sizeof(int32_t));
+    g.grad = nn_alloc((size_t)batch, (size_t)(T * tags->n) * sizeof(float));
+    if (!g.xb || !g.wb || !g.mb || !g.lb || !g.grad)
+        nn_die_lib(NULL);
+
+    nn_train_task task = {&g, train->x.shape[0], val->x.data ? val->x.shape[0] : 0, tag_batch};
+    nn_train_run run = {.epochs = epochs, .batch = batch, .patience = patience, .resume = resume, .seed = seed,
+                        .input = x_path, .output = out_path, .history = history_path, .checkpoint = ckpt_path,
+                        .settings = settings_meta, .ctx = &tm};
+    nn_train_result res;
+    if (nn_train_run_model(&run, m, &o, &task, &res) < 0)
+        nn_die_lib(run.failed);
+    if (!nn_quiet)
+        fprintf(stderr, "train-rnn: params trainable %" PRId64 ", non-trainable %" PRId64 "\n",
+                nn_model_param_count(m, 1), nn_model_param_count(m, 0));
+    free(words);
+    free(tagw);
+    free(g.xb);
+    free(g.wb);
+    free(g.mb);
+    free(g.lb);
+    free(g.grad);
+    nn_optim_free(&o);
+}
+
 int main(int argc, char **argv)
 {
     char **args;
@@ -330,57 +372,10 @@ int main(int argc, char **argv)
      * it) but the optimizer never sees it and summaries count it apart */
     emb->trainable = !freeze;
 
-    if (summary) {
+    if (summary)
         nn_model_summary(m, stdout);
-        nn_model_free(m);
-        nn_array_free(&train.x);
-        nn_array_free(&train.y);
-        nn_array_free(&val.x);
-        nn_array_free(&val.y);
-        nn_strmap_free(&vocab);
-        nn_strmap_free(&tags);
-        free(args);
-        return 0;
-    }
-
-    nn_optim o;
-    nn_optim_init(&o, (nn_optim_kind)nn_optim_parse(optim_name));
-    if (lr > 0)
-        o.lr = lr;
-    o.clipnorm = clipnorm;
-
-    char *words = join_words(&vocab), *tagw = join_words(&tags);
-    if (!words || !tagw)
-        nn_die_lib(NULL);
-    text_meta tm = {words, tagw, T};
-
-    tagger g = {m, s, &train, &val, T, tags.n, mask_padding, NULL, NULL, NULL, NULL, NULL};
-    g.xb = nn_alloc((size_t)batch, (size_t)T * sizeof(float));
-    g.wb = nn_alloc((size_t)batch, (size_t)T * sizeof(float));
-    g.mb = nn_alloc((size_t)batch, (size_t)T);
-    g.lb = nn_alloc((size_t)batch, (size_t)T * sizeof(int32_t));
-    g.grad = nn_alloc((size_t)batch, (size_t)(T * tags.n) * sizeof(float));
-    if (!g.xb || !g.wb || !g.mb || !g.lb || !g.grad)
-        nn_die_lib(NULL);
-
-    nn_train_task task = {&g, train.x.shape[0], val.x.data ? val.x.shape[0] : 0, tag_batch};
-    nn_train_run run = {.epochs = epochs, .batch = batch, .patience = patience, .resume = resume, .seed = seed,
-                        .input = x_path, .output = out_path, .history = history_path, .checkpoint = ckpt_path,
-                        .settings = settings_meta, .ctx = &tm};
-    nn_train_result res;
-    if (nn_train_run_model(&run, m, &o, &task, &res) < 0)
-        nn_die_lib(run.failed);
-    if (!nn_quiet)
-        fprintf(stderr, "train-rnn: params trainable %" PRId64 ", non-trainable %" PRId64 "\n",
-                nn_model_param_count(m, 1), nn_model_param_count(m, 0));
-    free(words);
-    free(tagw);
-    free(g.xb);
-    free(g.wb);
-    free(g.mb);
-    free(g.lb);
-    free(g.grad);
-    nn_optim_free(&o);
+    else
+        train_model(m, &train, &val, &vocab, &tags, T);
     nn_model_free(m);
     nn_array_free(&train.x);
     nn_array_free(&train.y);

@@ -181,10 +181,7 @@ static const nn_option train_opts[] = {
     {"clipnorm", 0, NN_OPT_DOUBLE, &clipnorm, "C", "clip each gradient tensor to this norm (0: off)", NULL},
     {"seed", 's', NN_OPT_INT64, &seed, "N", "random seed (init, shuffles)", NULL},
     {"patience", 0, NN_OPT_INT, &patience, "N", "stop after N epochs without a better val_loss (0: off)", NULL},
-    {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "the trained model (.safetensors)", NULL},
-    {"history", 0, NN_OPT_STRING, &history_path, "FILE", "per-epoch TSV: epoch, loss, val_loss, seconds", NULL},
-    {"checkpoint", 0, NN_OPT_STRING, &ckpt_path, "FILE", "checkpoint written after every epoch", NULL},
-    {"resume", 0, NN_OPT_FLAG, &resume, NULL, "continue from --checkpoint (same options as the first run)", NULL},
+    NN_TRAIN_RUN_OPTIONS(out_path, history_path, ckpt_path, resume),
     {"quiet", 'q', NN_OPT_FLAG, &nn_quiet, NULL, "no progress on stderr", NULL},
     {0}};
 

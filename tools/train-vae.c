@@ -110,10 +110,7 @@ static const nn_option train_opts[] = {
     {"anneal", 0, NN_OPT_DOUBLE, &anneal, "R", "cat-vae: tau = max(tau-min, tau exp(-R step)) (0: constant)", NULL},
     {"tau-min", 0, NN_OPT_DOUBLE, &tau_min, "T", "cat-vae: lowest annealed temperature", NULL},
     {"summary", 0, NN_OPT_FLAG, &summary, NULL, "print the model summary (Keras-like) on stdout and exit", NULL},
-    {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "the trained model (.safetensors)", NULL},
-    {"history", 0, NN_OPT_STRING, &history_path, "FILE", "per-epoch TSV: epoch, loss, val_loss, seconds", NULL},
-    {"checkpoint", 0, NN_OPT_STRING, &ckpt_path, "FILE", "checkpoint written after every epoch", NULL},
-    {"resume", 0, NN_OPT_FLAG, &resume, NULL, "continue from --checkpoint (same options as the first run)", NULL},
+    NN_TRAIN_RUN_OPTIONS(out_path, history_path, ckpt_path, resume),
     {"report", 0, NN_OPT_STRING, &report_path, "FILE", "metrics as TSV (metric, value)", NULL},
     {"quiet", 'q', NN_OPT_FLAG, &nn_quiet, NULL, "no progress or report lines on stderr (--report still writes)", NULL},
     {0}};

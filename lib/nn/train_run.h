@@ -50,6 +50,14 @@ struct nn_train_run {
     const char *failed;
 };
 
+/* The option rows of a trainer's files (for its nn_option table; the
+ * variables are its own): -o, --history, --checkpoint, --resume. */
+#define NN_TRAIN_RUN_OPTIONS(output, history, checkpoint, resume)                                               \
+    {"output", 'o', NN_OPT_STRING, &(output), "FILE", "the trained model (.safetensors)", NULL},                  \
+    {"history", 0, NN_OPT_STRING, &(history), "FILE", "per-epoch TSV: epoch, loss, val_loss, seconds", NULL},     \
+    {"checkpoint", 0, NN_OPT_STRING, &(checkpoint), "FILE", "checkpoint written after every epoch", NULL},        \
+    {"resume", 0, NN_OPT_FLAG, &(resume), NULL, "continue from --checkpoint (same options as the first run)", NULL}
+
 /* The whole run; 0, or -1 with the error set and run->failed.  o is
  * initialized with its settings by the caller (and freed by it); res gets
  * the loop's result.  Ctrl-C is an error: "interrupted; the checkpoint F
