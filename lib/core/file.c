@@ -53,6 +53,26 @@ int nn_output_open(nn_output *out, const char *path)
         out->path = dup_string("-");
         return out->path ? 0 : -1;
     }
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return nn_set_error("is a directory");
+        if (!S_ISREG(st.st_mode)) {
+            /* /dev/null, /dev/stdout, a FIFO: written in place.  A
+             * temporary file renamed over it would replace the device
+             * (as root even /dev/null) with a regular file. */
+            out->fp = fopen(path, "wb");
+            if (!out->fp)
+                return nn_set_error("cannot open for writing: %s", strerror(errno));
+            out->path = dup_string(path);
+            if (!out->path) {
+                fclose(out->fp);
+                out->fp = NULL;
+                return -1;
+            }
+            return 0;
+        }
+    }
     if (!atexit_installed) {
         atexit(cleanup_at_exit);
         atexit_installed = 1;
@@ -109,9 +129,13 @@ int nn_output_commit(nn_output *out)
 {
     if (!out->fp)
         return nn_set_error("output not open");
-    if (!out->tmp_path) { /* stdout */
+    if (!out->tmp_path) { /* stdout, a device or a FIFO */
         int bad = fflush(out->fp) != 0 || ferror(out->fp);
         int e = errno;
+        if (out->fp != stdout && fclose(out->fp) != 0 && !bad) {
+            bad = 1;
+            e = errno;
+        }
         release(out);
         return bad ? nn_set_error("write error: %s", strerror(e)) : 0;
     }
@@ -142,6 +166,8 @@ void nn_output_abort(nn_output *out)
     if (out->fp && out->tmp_path) {
         fclose(out->fp);
         unlink(out->tmp_path);
+    } else if (out->fp && out->fp != stdout) {
+        fclose(out->fp);
     }
     release(out);
 }

@@ -3,9 +3,14 @@
  * Inputs: "-" is stdin.  nn_read_all() reads a whole file or pipe.
  * Outputs are written to a temporary name beside the target and renamed
  * over it by nn_output_commit(), so an interrupted run leaves the old file
- * whole.  "-" writes to stdout directly.  Outputs that are opened but not
- * committed are removed when the process exits (atexit) or is stopped by
- * SIGINT/SIGTERM (see cli.c). */
+ * whole.  "-" writes to stdout directly, and so does a path that already
+ * names something other than a regular file (/dev/null, /dev/stdout, a
+ * FIFO): a rename would replace the device or pipe with a regular file.
+ * Outputs that are opened but not committed are removed when the process
+ * exits (atexit) or is stopped by SIGINT/SIGTERM (see cli.c).  SIGKILL
+ * (or a crash) cannot be caught: it leaves the target whole and may leave
+ * its temporary file, "TARGET.tmp-XXXXXX", which nothing reads (the next
+ * run writes a new temporary name). */
 #ifndef NN_CORE_FILE_H
 #define NN_CORE_FILE_H
 
@@ -16,7 +21,7 @@
 typedef struct nn_output {
     FILE *fp;
     char *path;     /* the final name ("-" for stdout) */
-    char *tmp_path; /* NULL for stdout */
+    char *tmp_path; /* NULL for stdout, devices and FIFOs */
     int slot;       /* index in the cleanup table */
 } nn_output;
 

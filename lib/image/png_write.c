@@ -11,6 +11,7 @@
 #include "io/checksum.h"
 #include "io/gzip.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,9 +157,10 @@ int nn_png_save(const char *path, const uint8_t *pixels, int width, int height, 
         return -1;
     }
     if (fwrite(png, 1, len, o.fp) != len) {
+        int e = errno;
         free(png);
         nn_output_abort(&o);
-        return nn_set_error("write error");
+        return nn_set_error("write error: %s", strerror(e));
     }
     free(png);
     return nn_output_commit(&o);

@@ -92,9 +92,11 @@ int nn_s2s_loss(nn_s2s *s, const nn_s2s_data *d, const int64_t *idx, int64_t n, 
     const float *logits = nn_seq_forward(s->out, buf[B_O], n * Lb, train, step);
     if (!logits)
         goto done_sb;
+    nn_set_error("%s", ""); /* a bad label leaves a message; an overflow does not */
     double l = nn_loss_sparse_cce(logits, 1, ytg, wt, -1, NULL, n * Lb, V, count > 0 ? 1.0 / count : 0.0,
                                   train ? buf[B_GRAD] : NULL);
-    if (isnan(l))
+    /* a NaN of the numbers goes to the loop, which names the epoch and batch */
+    if (isnan(l) && *nn_last_error())
         goto done_sb;
     *loss = l;
     if (!train) {

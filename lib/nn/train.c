@@ -225,8 +225,10 @@ int nn_train(nn_model *m, nn_optim *opt, const nn_train_task *task, const nn_tra
     if (o->resume) {
         if (!o->checkpoint)
             return nn_set_error("--resume needs a checkpoint file");
-        if (nn_checkpoint_load(o->checkpoint, m, opt, &st, o->seed) < 0)
+        if (nn_checkpoint_load(o->checkpoint, m, opt, &st, o->seed) < 0) {
+            res->failed = o->checkpoint;
             return -1;
+        }
     }
     int64_t n = task->n_train, bs = o->batch, nb = (n + bs - 1) / bs;
     int64_t big = n > task->n_val ? n : task->n_val;
@@ -307,10 +309,12 @@ int nn_train(nn_model *m, nn_optim *opt, const nn_train_task *task, const nn_tra
         res->epochs_done = epoch + 1;
         res->best = st.best;
         if (o->history && write_history(o->history, st.history) < 0) {
+            res->failed = o->history;
             rc = -1;
             goto out;
         }
         if (o->checkpoint && nn_checkpoint_save(o->checkpoint, m, opt, &st, o->seed, o->meta, o->nmeta) < 0) {
+            res->failed = o->checkpoint;
             rc = -1;
             goto out;
         }
@@ -325,8 +329,10 @@ int nn_train(nn_model *m, nn_optim *opt, const nn_train_task *task, const nn_tra
     }
     res->epochs_done = st.epoch;
     /* a resumed run that was already complete still writes its history */
-    if (o->history && st.history && write_history(o->history, st.history) < 0)
+    if (o->history && st.history && write_history(o->history, st.history) < 0) {
+        res->failed = o->history;
         rc = -1;
+    }
 out:
     sigaction(SIGINT, &old, NULL);
     free(order);

@@ -57,6 +57,10 @@ typedef struct {
     int epochs_done;
     double loss, val_loss, best;
     int stopped_early, interrupted;
+    /* after a failure: o->checkpoint or o->history when the error is about
+     * that file (it could not be read or written), NULL when it is about
+     * the data; for the tool's "tool: file: message" */
+    const char *failed;
 } nn_train_result;
 
 void nn_train_defaults(nn_train_opts *o);
