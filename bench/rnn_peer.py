@@ -1,15 +1,17 @@
 """The NER tagger of bench/rnn.sh in PyTorch, on nnpipe's split files.
 
 Same model as `train-rnn --cell lstm --units 100 --freeze-embedding
---dropout 0.2 --batch 128`: frozen embedding from the word2vec file
+--dropout 0.2 --batch 128` (with MODEL bilstm: `--bidirectional`, merge
+concat): frozen embedding from the word2vec file
 (zeros for missing words), dropout, LSTM over the real steps only
 (packed sequences = masking), a linear layer + softmax over the tags,
 cross-entropy averaged over the real tokens, Adam (lr 1e-3, eps 1e-7 as
-Keras).  Prints SECONDS_PER_EPOCH and writes the argmax predictions of the
-test set (N, T) int32 for `metrics entity`.
+Keras).  Prints SECONDS_PER_EPOCH (wall), CPU_SECONDS_PER_EPOCH and writes the argmax predictions of the
+test set (N, T) int32 for `metrics entity` (PRED_OUT "-": no predictions).
 
-usage: rnn_peer.py DIR THREADS EPOCHS PRED_OUT.npy
-DIR holds X.train.npy Y.train.npy X.test.npy vocab.tsv tags.tsv vectors.txt
+usage: rnn_peer.py DIR THREADS EPOCHS PRED_OUT.npy [MODEL [TRAIN]]
+DIR holds X.TRAIN.npy Y.TRAIN.npy X.test.npy vocab.tsv tags.tsv vectors.txt;
+MODEL is lstm (default) or bilstm, TRAIN defaults to "train".
 """
 import sys
 import time
@@ -41,12 +43,13 @@ def load_vectors(path, words, dim_hint=None):
 
 
 class Tagger(nn.Module):
-    def __init__(self, emb, units, ntags):
+    def __init__(self, emb, units, ntags, bidirectional=False):
         super().__init__()
         self.emb = nn.Embedding.from_pretrained(torch.from_numpy(emb), freeze=True, padding_idx=None)
         self.drop = nn.Dropout(0.2)
-        self.lstm = nn.LSTM(emb.shape[1], units, batch_first=True)
-        self.out = nn.Linear(units, ntags)
+        # packed sequences: the backward direction starts at each sentence's last real token
+        self.lstm = nn.LSTM(emb.shape[1], units, batch_first=True, bidirectional=bidirectional)
+        self.out = nn.Linear(units * (2 if bidirectional else 1), ntags)
 
     def forward(self, x, lengths):
         e = self.drop(self.emb(x))
@@ -58,21 +61,25 @@ class Tagger(nn.Module):
 
 def main():
     d, threads, epochs, pred_out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    kind = sys.argv[5] if len(sys.argv) > 5 else "lstm"
+    train = sys.argv[6] if len(sys.argv) > 6 else "train"
+    if kind not in ("lstm", "bilstm"):
+        sys.exit("rnn_peer.py: MODEL must be lstm or bilstm")
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     words, tags = load_vocab(d + "/vocab.tsv"), load_vocab(d + "/tags.tsv")
     emb = load_vectors(d + "/vectors.txt", words)
-    xtr = torch.from_numpy(np.load(d + "/X.train.npy").astype(np.int64))
-    ytr = torch.from_numpy(np.load(d + "/Y.train.npy").astype(np.int64))
+    xtr = torch.from_numpy(np.load(d + "/X.%s.npy" % train).astype(np.int64))
+    ytr = torch.from_numpy(np.load(d + "/Y.%s.npy" % train).astype(np.int64))
     xte = torch.from_numpy(np.load(d + "/X.test.npy").astype(np.int64))
-    model = Tagger(emb, 100, len(tags))
+    model = Tagger(emb, 100, len(tags), kind == "bilstm")
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-3, eps=1e-7)
     n = xtr.shape[0]
-    times = []
+    times, cpus = [], []
     for ep in range(epochs):
         model.train()
         perm = torch.randperm(n)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         total, count = 0.0, 0
         for s in range(0, n, 128):
             idx = perm[s:s + 128]
@@ -87,9 +94,13 @@ def main():
             total += loss.item() * int(mask.sum())
             count += int(mask.sum())
         times.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
         print("EPOCH %d loss %.4f seconds %.1f" % (ep + 1, total / count, times[-1]), file=sys.stderr)
     print("SECONDS_PER_EPOCH %.3f" % (sum(times) / len(times)))
+    print("CPU_SECONDS_PER_EPOCH %.3f" % (sum(cpus) / len(cpus)))
     print("PARAMS_TRAINABLE %d" % sum(p.numel() for p in model.parameters() if p.requires_grad))
+    if pred_out == "-":
+        return
     model.eval()
     preds = []
     with torch.no_grad():
