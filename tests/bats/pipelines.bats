@@ -11,7 +11,7 @@ TINY="DEMO_EPOCHS=1 DEMO_SEG_EPOCHS=1 DEMO_SPEECH_EPOCHS=1 DEMO_DIGITS_TRAIN=300
 
 demo() {
   # DATA must not come from the environment: that would mean the real data.
-  eval "env -u DATA make -s -C '$NNPIPE_ROOT' $NNPIPE_MAKEVARS demo RESULTS='$R' $TINY"
+  eval "env -u DATA make -s -C '$NNPIPE_ROOT' $NNPIPE_MAKEVARS $* demo RESULTS='$R' $TINY"
 }
 
 setup_file() {
@@ -56,15 +56,106 @@ setup_file() {
   grep -q 'recordings: [0-9]' "$R/speech/report.md"
 }
 
-@test "a second make demo with nothing changed trains nothing and remakes no data" {
+@test "a second make -j2 demo with nothing changed trains nothing and remakes no data" {
   marker="$BATS_FILE_TMPDIR/marker"
   touch "$marker"
   sleep 1
-  run demo
+  run demo -j2
   [ "$status" -eq 0 ]
   newer=$(find "$R" \( -name '*.safetensors' -o -name '*.npy' -o -name '*.gz' -o -name '*.wav' -o -name '*.png' \) -newer "$marker")
   [ -z "$newer" ] || { echo "rewritten: $newer"; return 1; }
   [[ "$output" != *"demo-data: made"* ]]
+}
+
+@test "the demo ran every experiment of its lists: one row, one model, one report section each" {
+  for m in lstm lstm-trainable bi-lstm-concat bi-lstm-sum bi-lstm-mul bi-lstm-ave gru best; do
+    [ -s "$R/ner/$m.safetensors" ] || { echo "ner: no $m"; return 1; }
+    grep -q "^| $m |" "$R/ner/report.md" || { echo "ner: no row $m"; return 1; }
+  done
+  for m in fcn fcn-aug fcn-skip; do
+    [ -s "$R/seg/$m.safetensors" ] && grep -q "^### $m$" "$R/seg/report.md" || { echo "seg: no $m"; return 1; }
+  done
+  for m in pca-2 pca-32 ae-2 ae-32 deep-ae-2 deep-ae-32 vae-2 cat-vae; do
+    [ -s "$R/mnist/$m.safetensors" ] && grep -q "^| $m |" "$R/mnist/report.md" || { echo "mnist: no $m"; return 1; }
+  done
+  # The model x code size tables, and t-SNE next to PCA.
+  grep -q '^| code size | pca | ae | deep-ae | vae |$' "$R/mnist/report.md"
+  grep -q 'pixels.tsne.svg' "$R/mnist/report.md"
+  grep -q 'pca-2.codes.svg' "$R/mnist/report.md"
+  # The assignment's NER settings.
+  grep -q '32 dimensions, window 5, 5 negative samples, min count 3, 5 passes' "$R/ner/report.md"
+  grep -q 'test share 0.3, seed 22' "$R/ner/report.md"
+  grep -q -- '--freeze-embedding' "$R/ner/lstm.params.txt"
+  ! grep -q -- '--freeze-embedding' "$R/ner/lstm-trainable.params.txt"
+  grep -q -- '--merge mul' "$R/ner/bi-lstm-mul.params.txt"
+}
+
+@test "stages: list, unknown names, run before prepare" {
+  cd "$NNPIPE_ROOT"
+  run sh pipelines/ner.sh list
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = lstm ]
+  [[ "$output" == *bi-lstm-ave* ]]
+  MODELS="gru bi-rnn-sum-trainable" run sh pipelines/ner.sh list
+  [ "$output" = "gru
+bi-rnn-sum-trainable" ]
+  run sh pipelines/mnist.sh list
+  [[ "$output" == *deep-ae-16* ]] && [[ "$output" == *vae-32* ]] && [[ "$output" == *cat-vae* ]]
+  run sh pipelines/seg.sh list
+  [[ "$output" == *fcn-photometric* ]] && [[ "$output" == *fcn-skip* ]]
+  for bad in "ner lstm-up" "ner lstm-sum" "seg fcn-zoom" "mnist ae-x" "mnist ../ae-2"; do
+    run --separate-stderr sh pipelines/${bad% *}.sh run "${bad#* }"
+    [ "$status" -eq 2 ] || { echo "$bad: status $status"; return 1; }
+    [[ "$stderr" == *"unknown experiment"* ]]
+  done
+  BIN="$NNPIPE_BIN" DATA="$R/demo-data" RESULTS="$BATS_TEST_TMPDIR/r" run --separate-stderr sh pipelines/ner.sh run lstm
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == *"run '"*"ner.sh prepare' first"* ]]
+  run sh pipelines/ner.sh frobnicate
+  [ "$status" -eq 2 ]
+}
+
+@test "an experiment's own setting retrains that experiment only" {
+  marker="$BATS_FILE_TMPDIR/marker3"
+  touch "$marker"
+  sleep 1
+  # The demo's NER settings (pipelines.mk), but 2 epochs for gru.
+  cd "$NNPIPE_ROOT"
+  BIN="$NNPIPE_BIN" DATA="$R/demo-data" RESULTS="$R" THREADS=2 EPOCHS=2 UNITS=32 LR=0.005 ROWS=0 \
+    sh pipelines/ner.sh run gru 2> /dev/null
+  [ "$(tail -n +2 "$R/ner/gru.history.tsv" | wc -l)" -eq 2 ]
+  [ "$(find "$R/ner" -name '*.safetensors' -newer "$marker")" = "$R/ner/gru.safetensors" ]
+  [ -z "$(find "$R/ner" -name 'X*.npy' -newer "$marker")" ]
+}
+
+@test "GNU parallel runs a grid as make does: every experiment's files, the same files as one sequential run" {
+  command -v parallel > /dev/null || skip "GNU parallel is not installed (Debian: apt-get install parallel)"
+  cd "$NNPIPE_ROOT"
+  seq="$BATS_TEST_TMPDIR/seq" par="$BATS_TEST_TMPDIR/par"
+  export BIN="$NNPIPE_BIN" DATA="$R/demo-data" EPOCHS=1 ROWS=0 TEST_ROWS=0 THREADS=1 UNITS=8 TSNE_ROWS=100
+  for s in ner seg mnist; do
+    case $s in
+      ner) export MODELS="lstm bi-gru-sum best" ;;
+      seg) export MODELS="fcn fcn-flip" SIZE=32x32 BATCH=4 ;;
+      mnist) export MODELS="pca-2 ae-8 pixels" TSNE_CODES=ae-8 ;;
+    esac
+    RESULTS="$seq" sh pipelines/$s.sh > /dev/null 2>&1
+    # The README's recipe, with this machine as the only host.
+    RESULTS="$par" sh pipelines/$s.sh prepare 2> /dev/null
+    RESULTS="$par" sh pipelines/$s.sh list |
+      parallel --sshlogin 2/: --workdir "$NNPIPE_ROOT" --halt soon,fail=1 \
+        "BIN='$BIN' DATA='$DATA' RESULTS='$par' EPOCHS=1 ROWS=0 THREADS=1 sh pipelines/$s.sh run {}" 2> /dev/null
+    RESULTS="$par" sh pipelines/$s.sh report 2> /dev/null
+    for m in $MODELS; do
+      [ -s "$par/$s/$m.row.tsv" ] || { echo "$s: no $m.row.tsv"; return 1; }
+    done
+    [ -s "$par/$s/report.html" ]
+    diff <(cd "$seq/$s" && find . | sort) <(cd "$par/$s" && find . | sort) || { echo "$s: other files"; return 1; }
+    # The same table (times aside).
+    [ "$(cut -f1 "$seq/$s/summary.tsv")" = "$(cut -f1 "$par/$s/summary.tsv")" ]
+  done
+  grep -q '^| bi-gru-sum |' "$par/ner/report.md"
+  grep -q 'ae-8.codes_test.tsne.svg' "$par/mnist/report.md"
 }
 
 @test "new settings rerun the steps that depend on them" {
