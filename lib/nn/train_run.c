@@ -51,8 +51,8 @@ static int train(nn_train_run *run, nn_model *m, nn_optim *o, const nn_train_tas
     to.meta = mv;
     to.nmeta = meta.meta_count;
     rc = nn_train(m, o, task, &to, res);
-    if (rc < 0) /* a bad checkpoint, or a failure in the data's batches */
-        run->failed = run->resume ? run->checkpoint : run->input;
+    if (rc < 0) /* a checkpoint or history the loop could not read or write, else the data */
+        run->failed = res->failed ? res->failed : run->input;
 done:
     free(mv);
     nn_st_free(&meta);

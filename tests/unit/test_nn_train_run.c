@@ -192,6 +192,10 @@ static void test_failures_name_their_file(void)
     CHECK(rc < 0 && r.failed && !strcmp(r.failed, "data.npy"));
     CHECK(strstr(nn_last_error(), "NaN at epoch 1, batch 3") != NULL);
     CHECK(access(nan.out, F_OK) != 0);
+    /* a history that cannot be written: the history */
+    setup hist = {.epochs = 1, .out = path("x.st"), .hist = "/nonexistent-dir/h.tsv"};
+    nn_model_free(run(&hist, &r, &res, &rc));
+    CHECK(rc < 0 && r.failed == hist.hist);
     /* the model file cannot be written: the model file */
     setup out = {.epochs = 1, .out = "/nonexistent-dir/m.st"};
     nn_model_free(run(&out, &r, &res, &rc));
