@@ -8,6 +8,7 @@
 #include "core/timer.h"
 #include "math/rng.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -103,6 +104,22 @@ static int meta_int(const nn_safetensors *st, const char *key, int64_t *v)
     return 0;
 }
 
+/* The seed is written as an unsigned 64-bit number: a negative --seed
+ * is above INT64_MAX there, which strtoll would clamp. */
+static int meta_u64(const nn_safetensors *st, const char *key, uint64_t *v)
+{
+    const char *s = nn_st_meta(st, key);
+    char *end;
+    if (!s || !*s)
+        return nn_set_error("checkpoint without %s", key);
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (*end || *s == '-' || errno)
+        return nn_set_error("checkpoint: bad %s", key);
+    *v = x;
+    return 0;
+}
+
 int nn_checkpoint_load(const char *path, nn_model *m, nn_optim *opt, nn_train_state *s, uint64_t seed)
 {
     nn_safetensors st;
@@ -113,7 +130,8 @@ int nn_checkpoint_load(const char *path, nn_model *m, nn_optim *opt, nn_train_st
     nn_jbuf_init(&b);
     const char *arch = nn_st_meta(&st, "architecture"), *fmt = nn_st_meta(&st, "format");
     const char *kind = nn_st_meta(&st, "optimizer"), *best = nn_st_meta(&st, "checkpoint_best");
-    int64_t epoch = 0, wait = 0, iters = 0, cseed = 0;
+    int64_t epoch = 0, wait = 0, iters = 0;
+    uint64_t cseed = 0;
     if (!fmt || strcmp(fmt, NN_MODEL_FORMAT) || !arch) {
         nn_set_error("not an nnpipe checkpoint");
         goto done;
@@ -130,10 +148,10 @@ int nn_checkpoint_load(const char *path, nn_model *m, nn_optim *opt, nn_train_st
         goto done;
     }
     if (meta_int(&st, "checkpoint_epoch", &epoch) < 0 || meta_int(&st, "checkpoint_wait", &wait) < 0 ||
-        meta_int(&st, "optimizer_iterations", &iters) < 0 || meta_int(&st, "checkpoint_seed", &cseed) < 0 || !best)
+        meta_int(&st, "optimizer_iterations", &iters) < 0 || meta_u64(&st, "checkpoint_seed", &cseed) < 0 || !best)
         goto done;
-    if ((uint64_t)cseed != seed) {
-        nn_set_error("the checkpoint was made with seed %" PRIu64 ", not %" PRIu64, (uint64_t)cseed, seed);
+    if (cseed != seed) {
+        nn_set_error("the checkpoint was made with seed %" PRIu64 ", not %" PRIu64, cseed, seed);
         goto done;
     }
     if (nn_model_load_weights(m, &st) < 0)
