@@ -18,8 +18,10 @@
 #   SEQ2SEQ_TIME_EPOCHS (default 2): 1-thread timing runs, ours and
 #     PyTorch's side by side (one core each).
 # Seconds per epoch: training only (no validation), wall clock, from the
-# history's seconds column (ours) and the peer's own timer; CPU seconds
-# (user + system of the whole process) go to stderr for the 1-thread runs.
+# history's seconds column (ours) and the peer's own timer.  On a shared
+# machine wall clock follows the load, so the 1-thread runs also give CPU
+# seconds per epoch (a BENCH line; the whole processes' user + system
+# seconds go to stderr).
 PY=${PYTHON:-/usr/bin/python3}
 BIN=${NNPIPE_BIN:-bin}
 FSDD=${SHARED_DATA:-../shared/data}/fsdd/recordings
@@ -77,12 +79,16 @@ timed ours_1thread "$BIN/train-seq2seq" -q --feats "$tmp/train_x.npy" --lengths 
 a=$!
 if [ $have_torch = 1 ]; then
   timed pytorch_1thread env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$PEER" "$tmp" 1 "$TEPOCHS" bahdanau \
-    "$tmp/Qt1.tsv" 1 2>/dev/null | sed -n 's/^SECONDS_PER_EPOCH //p' > "$tmp/qt1"
+    "$tmp/Qt1.tsv" 1 > "$tmp/qt1" 2>/dev/null
 fi
 wait $a || exit 1
 o1=$(spe "$tmp/ht1.tsv")
-p1=$(cat "$tmp/qt1" 2>/dev/null)
+p1=$(sed -n 's/^SECONDS_PER_EPOCH //p' "$tmp/qt1" 2>/dev/null)
 [ -f "$tmp/cpu" ] && sed "s/^/# $TEPOCHS epochs, cpu: /" "$tmp/cpu" >&2
+# CPU seconds per epoch: ours from /usr/bin/time (the whole run, loading
+# included), PyTorch's from its own process_time() around the training loop.
+oc1=$(awk -v e="$TEPOCHS" '$1 == "ours_1thread" { printf "%.2f", ($3 + $6) / e }' "$tmp/cpu" 2>/dev/null)
+pc1=$(sed -n 's/^CPU_SECONDS_PER_EPOCH //p' "$tmp/qt1" 2>/dev/null)
 
 # ---- quality runs, 2 threads -------------------------------------------------------------
 mean() { awk '{ if ($1 == "-") bad = 1; s += $1; n++ } END { if (bad || !n) print "-"; else printf "%.4f", s / n }'; }
@@ -97,7 +103,7 @@ for seed in $SEEDS; do
   ours "n$seed" 2 none "$EPOCHS" "$seed" || exit 1
   wer "$tmp/Pn$seed.tsv" >> "$tmp/wn" && echo >> "$tmp/wn"
   peer "s$seed" 2 bahdanau "$EPOCHS" "$seed"
-  cat "$tmp/qs$seed" >> "$tmp/sp" 2>/dev/null
+  grep . "$tmp/qs$seed" >> "$tmp/sp" 2>/dev/null
   wer "$tmp/Qs$seed.tsv" >> "$tmp/wp" && echo >> "$tmp/wp"
   echo "# seed $seed: WER ours $(tail -n 1 "$tmp/wo") pytorch $(tail -n 1 "$tmp/wp") beam4 $(tail -n 1 "$tmp/wb")" \
     "no-attention $(tail -n 1 "$tmp/wn"); s/epoch (2 threads) ours $(tail -n 1 "$tmp/so") pytorch $(tail -n 1 "$tmp/sp")" >&2
@@ -107,6 +113,8 @@ p2=$(grep . "$tmp/sp" | mean)
 
 ratio() { if [ "$1" = - ] || [ -z "$1" ] || [ -z "$2" ] || [ "$2" = - ]; then echo -; else awk "BEGIN{printf \"%.2f\", $1/$2}"; fi; }
 printf 'BENCH\tseq2seq_bahdanau_epoch_1thread\t%s\t%s\ts/epoch\t%s\n' "$o1" "${p1:--}" "$(ratio "${p1:--}" "$o1")"
+printf 'BENCH\tseq2seq_bahdanau_epoch_1thread_cpu\t%s\t%s\tCPU s/epoch\t%s\n' "${oc1:--}" "${pc1:--}" \
+  "$(ratio "${pc1:--}" "${oc1:--}")"
 printf 'BENCH\tseq2seq_bahdanau_epoch_2threads\t%s\t%s\ts/epoch\t%s\n' "$o2" "${p2:--}" "$(ratio "${p2:--}" "$o2")"
 n=$(echo $SEEDS | wc -w)
 printf 'QUALITY\tseq2seq_bahdanau_wer_after_%s_epochs\t%s\t%s\tWER, greedy, 300 utterances of an unseen speaker, mean of %s seed(s)\n' \

@@ -197,6 +197,9 @@ fi
     echo
     echo "@table summary.tsv Word and character error rates on the $TEST_UTT test utterances"
     echo "Best: $(echo "$best" | awk -F '\t' '{ printf "%s attention, %s search: WER %s", $1, $2, $3 }')."
+    if [ -f score.none.greedy.tsv ] && [ -n "$best_att" ]; then
+      echo "Without attention (the decoder sees only the encoder's last states) the greedy WER is $(tsv_get score.none.greedy.tsv wer); with $best_att attention it is $(tsv_get score.$best_att.greedy.tsv wer)."
+    fi
     echo
     echo "@image curves.svg Training and test loss per epoch"
     echo "@table examples.tsv Test utterances: truth and greedy transcriptions"

@@ -784,7 +784,7 @@ static int cmd_heatmap(int argc, char **argv)
                         "the diagonal through the words' energy.  Input: (tokens, steps) or (N, tokens,\n"
                         "steps) as written by train-seq2seq decode --attention-out.  An .svg output has\n"
                         "axes: the tokens (--labels) down the left, time in seconds along the bottom, mel\n"
-                        "bands beside the spectrogram, and colour bars (attention weight 0..1, dB).",
+                        "bands beside the spectrogram, and colour bars (attention weight 0..max, dB).",
                         opts, 1, 1};
     char **args;
     nn_cli_parse(&cli, argc, argv, &args);

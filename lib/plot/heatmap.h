@@ -40,7 +40,7 @@ int nn_heatmap_render(const float *att, int64_t rows, int64_t cols, const float 
  *
  *   title
  *   mel band |  spectrogram (bands x frames)  | colour bar (dB)
- *   token 1  |  attention rows                | colour bar (weight, 0..1)
+ *   token 1  |  attention rows                | colour bar (weight, 0..max)
  *   ...      |                                |
  *            +---- time (s) or frame ---------+
  *
@@ -54,7 +54,7 @@ typedef struct {
     int n_row_labels;
     double frame_s;                /* seconds per frame; <= 0: time in frames */
     int stack;                     /* frames per attention column */
-    nn_cmap cmap;                  /* attention, on 0 .. 1 */
+    nn_cmap cmap;                  /* attention, on 0 .. its largest weight */
     nn_cmap spec_cmap;             /* spectrogram, on its own min .. max */
     const char *spec_unit;         /* the spectrogram colour bar's label */
     int width;                     /* image width in pixels */

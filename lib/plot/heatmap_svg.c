@@ -212,12 +212,20 @@ int nn_heatmap_svg(const float *att, int64_t rows, int64_t cols, const float *sp
             nn_svg_free(out);
             return -1;
         }
+        /* colours on 0 .. the largest weight: a spread-out alignment
+         * (peaks of 0.3) would be all dark on 0 .. 1 */
+        float mx = 0;
         for (int64_t i = 0; i < rows * cols; i++)
-            put(px + i * 3, nn_cmap_color(o->cmap, att[i]));
+            if (att[i] > mx)
+                mx = att[i];
+        if (!(mx > 0) || !isfinite(mx))
+            mx = 1;
+        for (int64_t i = 0; i < rows * cols; i++)
+            put(px + i * 3, nn_cmap_color(o->cmap, att[i] / mx));
         int rc = embed(out, px, (int)cols, (int)rows, left, att_top, pw, att_bot - att_top);
         free(px);
         double bar_h = att_bot - att_top;
-        if (rc < 0 || colour_bar(out, o->cmap, 0, 1, right + 12, att_top, bar_h, bar_h >= 60 ? "weight" : NULL) < 0) {
+        if (rc < 0 || colour_bar(out, o->cmap, 0, mx, right + 12, att_top, bar_h, bar_h >= 60 ? "weight" : NULL) < 0) {
             nn_svg_free(out);
             return -1;
         }
@@ -229,7 +237,7 @@ int nn_heatmap_svg(const float *att, int64_t rows, int64_t cols, const float *sp
             nn_svg_text(out, left - 8, y + FONT * 0.35, "end", FONT, NULL, o->row_labels[r]);
         }
         if (o->n_row_labels)
-            rotated_label(out, 14 + FONT, (att_top + att_bot) / 2, "output token");
+            rotated_label(out, 14 + FONT, (att_top + att_bot) / 2, bar_h >= 100 ? "output token" : "token");
     }
 
     /* the time axis under everything, with light guides through both parts */
