@@ -283,14 +283,8 @@ static int cmd_train(int argc, char **argv)
     nn_train_report r;
     if (nn_train_report_open(&r, report_path) < 0)
         nn_die_lib(report_path);
-    nn_train_report_metric(&r, "params_trainable", (double)nn_model_param_count(m, 1));
-    nn_train_report_metric(&r, "params_non_trainable", (double)nn_model_param_count(m, 0));
-    nn_train_report_metric(&r, "epochs", res.epochs_done);
-    if (res.epochs_done > 0) {
-        nn_train_report_metric(&r, "loss", res.loss);
-        if (vx.data)
-            nn_train_report_metric(&r, "val_loss", res.val_loss);
-    }
+    nn_train_report_params(&r, m);
+    nn_train_report_losses(&r, &res, vx.data != NULL);
     if (vx.data)
         scores(&r, &f, &vx, &vy, "val");
     if (nn_train_report_close(&r) < 0)

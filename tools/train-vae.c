@@ -221,15 +221,9 @@ static int cmd_train(int argc, char **argv)
         nn_die_lib(report_path);
     nn_train_report_metric(&r, "params_encoder", (double)part_params(m, "encoder"));
     nn_train_report_metric(&r, "params_decoder", (double)part_params(m, "decoder"));
-    nn_train_report_metric(&r, "params_trainable", (double)nn_model_param_count(m, 1));
-    nn_train_report_metric(&r, "params_non_trainable", (double)nn_model_param_count(m, 0));
+    nn_train_report_params(&r, m);
     nn_train_report_metric(&r, "compression_ratio", (double)(h * w) / (double)nn_ae_code_size(&c));
-    nn_train_report_metric(&r, "epochs", res.epochs_done);
-    if (res.epochs_done > 0) {
-        nn_train_report_metric(&r, "loss", res.loss);
-        if (val.data)
-            nn_train_report_metric(&r, "val_loss", res.val_loss);
-    }
+    nn_train_report_losses(&r, &res, val.data != NULL);
     const nn_array *sets[2] = {&val, &test};
     const char *names[2] = {"val", "test"};
     for (int k = 0; k < 2; k++) {

@@ -28,6 +28,22 @@ void nn_train_report_metric(nn_train_report *r, const char *name, double value)
         fprintf(r->out.fp, whole ? "%s\t%.0f\n" : "%s\t%.9g\n", name, value);
 }
 
+void nn_train_report_params(nn_train_report *r, const nn_model *m)
+{
+    nn_train_report_metric(r, "params_trainable", (double)nn_model_param_count(m, 1));
+    nn_train_report_metric(r, "params_non_trainable", (double)nn_model_param_count(m, 0));
+}
+
+void nn_train_report_losses(nn_train_report *r, const nn_train_result *res, int has_val)
+{
+    nn_train_report_metric(r, "epochs", res->epochs_done);
+    if (res->epochs_done > 0) {
+        nn_train_report_metric(r, "loss", res->loss);
+        if (has_val)
+            nn_train_report_metric(r, "val_loss", res->val_loss);
+    }
+}
+
 int nn_train_report_close(nn_train_report *r)
 {
     if (!r->open)

@@ -85,6 +85,11 @@ typedef struct {
  * adds path. */
 int nn_train_report_open(nn_train_report *r, const char *path);
 void nn_train_report_metric(nn_train_report *r, const char *name, double value);
+/* The figures of every run: params_trainable, params_non_trainable ... */
+void nn_train_report_params(nn_train_report *r, const nn_model *m);
+/* ... and epochs (done), then, when an epoch ran, loss and with
+ * validation data val_loss (of the last epoch). */
+void nn_train_report_losses(nn_train_report *r, const nn_train_result *res, int has_val);
 /* Commits the file (if any; a failed write shows here); 0 or -1. */
 int nn_train_report_close(nn_train_report *r);
 

@@ -264,8 +264,21 @@ static void test_report(void)
     read_file(path("r.tsv"), text, sizeof text);
     CHECK(!strcmp(text, "metric\tvalue\nepochs\t3\nloss\t0.123456789\n"));
     CHECK(err[0] == 0);
-    /* no file: nothing to commit */
+    /* the figures of every run */
     nn_train_report rep;
+    CHECK(nn_train_report_open(&rep, path("r.tsv")) == 0);
+    nn_model *m = make();
+    nn_train_report_params(&rep, m);
+    nn_model_free(m);
+    nn_train_result res = {.epochs_done = 2, .loss = 0.5, .val_loss = 0.25};
+    nn_train_report_losses(&rep, &res, 1);
+    res.epochs_done = 0; /* a resumed run that had nothing left to do: no losses */
+    nn_train_report_losses(&rep, &res, 1);
+    CHECK(nn_train_report_close(&rep) == 0);
+    read_file(path("r.tsv"), text, sizeof text);
+    CHECK(!strcmp(text, "metric\tvalue\nparams_trainable\t33\nparams_non_trainable\t0\nepochs\t2\nloss\t0.5\n"
+                        "val_loss\t0.25\nepochs\t0\n"));
+    /* no file: nothing to commit */
     CHECK(nn_train_report_open(&rep, NULL) == 0);
     nn_train_report_metric(&rep, "x", 1);
     CHECK(nn_train_report_close(&rep) == 0);
