@@ -157,6 +157,10 @@ static void huffman_lengths(const uint32_t *freq_in, unsigned n, unsigned limit,
     for (unsigned i = 0; i < n; i++)
         if (freq[i])
             leaf[m++] = (uint16_t)i;
+    /* Callers pass n >= 2, so m >= 2 here; saying so also tells gcc (s390x
+     * at -O3 warns of depth[nn - 1] with nn = 0 otherwise). */
+    if (m < 2)
+        return;
     /* Insertion sort by frequency (n <= 286, and mostly sorted runs). */
     for (unsigned i = 1; i < m; i++) {
         uint16_t s = leaf[i];
