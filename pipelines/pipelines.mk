@@ -52,7 +52,10 @@ GRID_SECTIONS := mnist ner seg
 # The experiment targets of a section come from a second make reading only
 # this file (GRID=section, below), in the environment the scripts will see,
 # so that `sh pipelines/SECTION.sh list` gives the names for these settings.
-GRID_MAKE = $(MAKE) --no-print-directory -f pipelines/pipelines.mk
+# MAKEOVERRIDES= : the settings reach it through that environment only (as
+# they reach a script), so the demo's budgets are not overridden again by the
+# command line's.
+GRID_MAKE = $(MAKE) --no-print-directory -f pipelines/pipelines.mk MAKEOVERRIDES=
 NEED_DATA = @[ -d '$(DATA)' ] || { echo "pipelines: no data in '$(DATA)': set DATA=..., or try 'make demo'" >&2; exit 1; }
 
 .PHONY: pipelines demo demo-data $(SECTIONS) $(SECTIONS:%=demo-%) \

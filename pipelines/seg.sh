@@ -152,7 +152,8 @@ write_report() {
     for m in $EXPERIMENTS; do
       [ -f $m.row.tsv ] || continue
       echo "### $m"
-      echo "Options: \`train-fcn$(options $m)\`"
+      o=$(options $m | sed "s/^ *//")
+      echo "Options: ${o:+\`}${o:-none, the assignment's network}${o:+\`}"
       echo
       echo "@pre $m.summary.txt Layers and parameter counts"
       echo "@image $m.history.svg Training curve"
