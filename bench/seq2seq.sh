@@ -16,7 +16,7 @@
 #     beam of 4.  SEQ2SEQ_SEEDS (default "1"): seeds of these runs; with
 #     several, WER lines give the mean (each seed's WER goes to stderr).
 #   SEQ2SEQ_TIME_EPOCHS (default 2): 1-thread timing runs, ours and
-#     PyTorch's side by side (one core each).
+#     PyTorch's side by side (one core each); 0 skips them.
 # Seconds per epoch: training only (no validation), wall clock, from the
 # history's seconds column (ours) and the peer's own timer.  On a shared
 # machine wall clock follows the load, so the 1-thread runs also give CPU
@@ -73,22 +73,25 @@ timed() {
   l=$1; shift
   if [ -x /usr/bin/time ]; then /usr/bin/time -a -o "$tmp/cpu" -f "$l user %U s system %S s wall %e s" "$@"; else "$@"; fi
 }
-timed ours_1thread "$BIN/train-seq2seq" -q --feats "$tmp/train_x.npy" --lengths "$tmp/train_len.npy" \
-  --text "$tmp/train.tsv" $MODEL --attention bahdanau -e "$TEPOCHS" --threads 1 --history "$tmp/ht1.tsv" \
-  -o "$tmp/mt1.st" 2>/dev/null &
-a=$!
-if [ $have_torch = 1 ]; then
-  timed pytorch_1thread env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$PEER" "$tmp" 1 "$TEPOCHS" bahdanau \
-    "$tmp/Qt1.tsv" 1 > "$tmp/qt1" 2>/dev/null
+o1=- p1=- oc1=- pc1=-
+if [ "$TEPOCHS" -gt 0 ]; then
+  timed ours_1thread "$BIN/train-seq2seq" -q --feats "$tmp/train_x.npy" --lengths "$tmp/train_len.npy" \
+    --text "$tmp/train.tsv" $MODEL --attention bahdanau -e "$TEPOCHS" --threads 1 --history "$tmp/ht1.tsv" \
+    -o "$tmp/mt1.st" 2>/dev/null &
+  a=$!
+  if [ $have_torch = 1 ]; then
+    timed pytorch_1thread env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$PEER" "$tmp" 1 "$TEPOCHS" bahdanau \
+      "$tmp/Qt1.tsv" 1 > "$tmp/qt1" 2>/dev/null
+  fi
+  wait $a || exit 1
+  o1=$(spe "$tmp/ht1.tsv")
+  p1=$(sed -n 's/^SECONDS_PER_EPOCH //p' "$tmp/qt1" 2>/dev/null)
+  [ -f "$tmp/cpu" ] && sed "s/^/# $TEPOCHS epochs, cpu: /" "$tmp/cpu" >&2
+  # CPU seconds per epoch: ours from /usr/bin/time (the whole run, loading
+  # included), PyTorch's from its own process_time() around the training loop.
+  oc1=$(awk -v e="$TEPOCHS" '$1 == "ours_1thread" { printf "%.2f", ($3 + $6) / e }' "$tmp/cpu" 2>/dev/null)
+  pc1=$(sed -n 's/^CPU_SECONDS_PER_EPOCH //p' "$tmp/qt1" 2>/dev/null)
 fi
-wait $a || exit 1
-o1=$(spe "$tmp/ht1.tsv")
-p1=$(sed -n 's/^SECONDS_PER_EPOCH //p' "$tmp/qt1" 2>/dev/null)
-[ -f "$tmp/cpu" ] && sed "s/^/# $TEPOCHS epochs, cpu: /" "$tmp/cpu" >&2
-# CPU seconds per epoch: ours from /usr/bin/time (the whole run, loading
-# included), PyTorch's from its own process_time() around the training loop.
-oc1=$(awk -v e="$TEPOCHS" '$1 == "ours_1thread" { printf "%.2f", ($3 + $6) / e }' "$tmp/cpu" 2>/dev/null)
-pc1=$(sed -n 's/^CPU_SECONDS_PER_EPOCH //p' "$tmp/qt1" 2>/dev/null)
 
 # ---- quality runs, 2 threads -------------------------------------------------------------
 mean() { awk '{ if ($1 == "-") bad = 1; s += $1; n++ } END { if (bad || !n) print "-"; else printf "%.4f", s / n }'; }
@@ -108,7 +111,7 @@ for seed in $SEEDS; do
   echo "# seed $seed: WER ours $(tail -n 1 "$tmp/wo") pytorch $(tail -n 1 "$tmp/wp") beam4 $(tail -n 1 "$tmp/wb")" \
     "no-attention $(tail -n 1 "$tmp/wn"); s/epoch (2 threads) ours $(tail -n 1 "$tmp/so") pytorch $(tail -n 1 "$tmp/sp")" >&2
 done
-o2=$(mean < "$tmp/so")
+o2=$(grep . "$tmp/so" | mean)
 p2=$(grep . "$tmp/sp" | mean)
 
 ratio() { if [ "$1" = - ] || [ -z "$1" ] || [ -z "$2" ] || [ "$2" = - ]; then echo -; else awk "BEGIN{printf \"%.2f\", $1/$2}"; fi; }

@@ -122,10 +122,10 @@ if have train-seq2seq; then
         [ "$att" = none ] && [ $search = beam ] && continue
         label=$search
         [ $search = beam ] && label="beam $BEAM"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$att" "$label" "$(tsv_get score.$att.$search.tsv wer)" \
+        printf '%s\t%s\t%.3f\t%.3f\t%.3f\t%s\t%s\n' "$att" "$label" "$(tsv_get score.$att.$search.tsv wer)" \
           "$(tsv_get score.$att.$search.tsv cer)" "$(tsv_get score.$att.$search.tsv sequence_accuracy)" \
           "$(awk -F '\t' 'NR > 1 { s += $4; n++ } END { if (n) printf "%.1f", s / n }' seq2seq.$att.history.tsv)" \
-          "$(cat pred.$att.$search.ms)"
+          "$(printf %.1f "$(cat pred.$att.$search.ms)")"
       done
     done; } > summary.tsv
   best=$(awk -F '\t' 'NR > 1 && (b == "" || $3 + 0 < w) { w = $3 + 0; b = $1 "\t" $2 "\t" $3 } END { print b }' summary.tsv)
@@ -146,24 +146,25 @@ if have train-seq2seq; then
   cols=$(head -n 1 curves.tsv | cut -f2- | tr '\t' ',')
   fresh curves.svg curves.tsv || plot line -x epoch -y "$cols" --title "Cross-entropy per token, by epoch" \
     --xlabel epoch --ylabel loss -o curves.svg curves.tsv
-  # Heat maps: the best attention model's weights on three test utterances.
+  # Heat maps: every attention model's weights on three test utterances.
   ex=
-  if [ -n "$best_att" ]; then
-    m=seq2seq.$best_att
-    fresh attention.npy $m.safetensors feats.test.npy || {
+  for att in $MODELS; do
+    [ "$att" = none ] && continue
+    m=seq2seq.$att
+    fresh attention.$att.npy $m.safetensors feats.test.npy || {
       train-seq2seq decode -q $T -m $m.safetensors --feats feats.test.npy --lengths len.test.npy \
-        -o pred.examples.tsv --attention-out attention.npy --examples 0,1,2
+        -o pred.examples.$att.tsv --attention-out attention.$att.npy --examples 0,1,2
     }
     for k in 0 1 2; do
-      hyp=$(sed -n "$((k + 2))p" pred.examples.tsv | cut -f2)
+      hyp=$(sed -n "$((k + 2))p" pred.examples.$att.tsv | cut -f2)
       ref=$(sed -n "$((k + 1))p" text.test.txt)
-      fresh attention.$k.svg attention.npy "$BIN/plot" ||
+      fresh attention.$att.$k.svg attention.$att.npy "$BIN/plot" ||
         plot heatmap -i $k --row $k --spectrogram feats.test.npy --lengths len.test.npy --stack $STACK \
-          --labels "$(echo "$hyp </s>" | sed 's/^ *//' | tr ' ' ',')" --title "test utterance $k: \"$ref\", heard \"$hyp\"" \
-          -o attention.$k.svg attention.npy
-      ex="$ex attention.$k.svg"
+          --labels "$(echo "$hyp </s>" | sed 's/^ *//' | tr ' ' ',')" \
+          --title "$att attention, test utterance $k: \"$ref\", heard \"$hyp\"" -o attention.$att.$k.svg attention.$att.npy
+      ex="$ex attention.$att.$k.svg"
     done
-  fi
+  done
   { printf 'truth'; for att in $MODELS; do printf '\t%s' "$att"; done; echo
     cp text.test.txt ex.tmp
     for att in $MODELS; do
@@ -198,16 +199,19 @@ fi
     echo "@table summary.tsv Word and character error rates on the $TEST_UTT test utterances"
     echo "Best: $(echo "$best" | awk -F '\t' '{ printf "%s attention, %s search: WER %s", $1, $2, $3 }')."
     if [ -f score.none.greedy.tsv ] && [ -n "$best_att" ]; then
-      echo "Without attention (the decoder sees only the encoder's last states) the greedy WER is $(tsv_get score.none.greedy.tsv wer); with $best_att attention it is $(tsv_get score.$best_att.greedy.tsv wer)."
+      echo "Without attention (the decoder sees only the encoder's last states) the greedy WER is $(printf %.3f "$(tsv_get score.none.greedy.tsv wer)"); with $best_att attention it is $(printf %.3f "$(tsv_get score.$best_att.greedy.tsv wer)")."
     fi
     echo
     echo "@image curves.svg Training and test loss per epoch"
     echo "@table examples.tsv Test utterances: truth and greedy transcriptions"
     if [ -n "$ex" ]; then
       echo "## Attention"
-      echo "Weights of the $best_att model on test utterances, under their spectrograms: each output word should look at the frames where it is spoken, so a good alignment runs from top left to bottom right; the end token looks at the closing silence."
+      echo "Weights of each attention model on the first test utterances, under their spectrograms (greedy search; one row per output token, colours from 0 to the largest weight). The alignment is monotonic: it runs from top left to bottom right, and the end token looks at the closing silence. With a bidirectional encoder the state at a word's edge already summarizes the word, so a token's weight often sits at the end of its word or in the pause next to it rather than across it."
       echo
-      for f in $ex; do echo "@image $f Attention weights ($best_att, greedy search)"; done
+      for f in $ex; do
+        a=${f#attention.}
+        echo "@image $f Attention weights (${a%%.*})"
+      done
     fi
   else
     echo "No model yet: \`train-seq2seq\` is not built."
