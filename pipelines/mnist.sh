@@ -84,6 +84,14 @@ experiment() {
       plot scatter -l y_test.npy --title "$m: test codes" --xlabel z1 --ylabel z2 -o $m.codes.svg $m.codes_test.npy
   fi
   case " $TSNE_CODES " in *" $m "*) tsne_of $m.codes_test $m.codes_test.npy "the $m test codes" ;; esac
+  # PCA to 2-D scored as t-SNE is: how well it keeps the pixels' neighbours.
+  if [ $kind = pca ] && [ "$code" = 2 ]; then
+    fresh $m.embed.tsv $m.codes_test.npy ||
+      { npy slice -r "$(rows "$TSNE_ROWS")" -o $m.embed_high.npy x_test.npy
+        npy slice -r "$(rows "$TSNE_ROWS")" -o $m.embed_low.npy $m.codes_test.npy
+        metrics embed --format tsv --high $m.embed_high.npy --low $m.embed_low.npy -l tsne_y.npy > $m.embed.tsv
+        rm -f $m.embed_high.npy $m.embed_low.npy; }
+  fi
   # Reconstruction errors, k-NN (k = 10) on the codes.
   fresh $m.recon.tsv $m.xhat.npy || metrics recon --format tsv -t x_test.npy -p $m.xhat.npy > $m.recon.tsv
   fresh $m.recon.png $m.xhat.npy || plot grid -c 10 -n 10 -s 2 -o $m.recon.png x_test.npy $m.xhat.npy
@@ -179,6 +187,16 @@ write_report() {
         for (j = 1; j <= nd; j++) { printf "%s", dims[j]; for (i = 1; i <= nk; i++) printf "\t%s", ((kinds[i], dims[j]) in v) ? v[kinds[i], dims[j]] : "-"; print "" } }' \
       summary.tsv | update grid_${col#*:}.tsv
   done
+  # The 2-D pictures side by side: t-SNE of the pixels and of codes, PCA to 2-D.
+  { printf 'picture\tof\ttrustworthiness\tk-NN accuracy\n'
+    [ -f pixels.row.tsv ] && [ -f pixels.embed.tsv ] &&
+      printf 't-SNE\tpixels\t%s\t%s\n' "$(tsv_get pixels.embed.tsv trustworthiness)" "$(tsv_get pixels.embed.tsv knn_accuracy)"
+    [ -f pca-2.row.tsv ] && [ -f pca-2.embed.tsv ] &&
+      printf 'PCA (pca-2)\tpixels\t%s\t%s\n' "$(tsv_get pca-2.embed.tsv trustworthiness)" "$(tsv_get pca-2.embed.tsv knn_accuracy)"
+    for m in $EXPERIMENTS; do
+      [ -f $m.row.tsv ] && [ -f $m.codes_test.embed.tsv ] &&
+        printf 't-SNE\t%s codes\t%s\t%s\n' $m "$(tsv_get $m.codes_test.embed.tsv trustworthiness)" "$(tsv_get $m.codes_test.embed.tsv knn_accuracy)"
+    done; true; } | update embed.tsv
   var=; tsne=; for m in $EXPERIMENTS; do
     [ -f $m.row.tsv ] || continue
     [ -f $m.variance.svg ] && var=$m.variance.svg
@@ -219,12 +237,12 @@ write_report() {
     echo "## t-SNE against PCA"
     [ -f pixels.row.tsv ] && echo "- k-NN on the raw 784 pixels: accuracy $(knn_accuracy pixels.knn.log), $(knn_ms pixels.knn.log) ms per sample."
     echo
-    [ -f pixels.tsne.svg ] && echo "@image pixels.tsne.svg t-SNE of the first $TSNE_ROWS test images (raw pixels)" &&
-      echo "@table pixels.embed.tsv Trustworthiness and k-NN accuracy in the embedding (pixels)"
+    [ "$(wc -l < embed.tsv)" -gt 1 ] &&
+      echo "@table embed.tsv How well each 2-D picture keeps the neighbours of the points it shows (trustworthiness, k = $(tsv_get pixels.embed.tsv k)) and the digits apart (k-NN accuracy in 2-D), on the first $TSNE_ROWS test images"
+    [ -f pixels.tsne.svg ] && echo "@image pixels.tsne.svg t-SNE of the first $TSNE_ROWS test images (raw pixels)"
     [ -f pca-2.codes.svg ] && echo "@image pca-2.codes.svg PCA of the test images to 2 dimensions, for comparison"
     for src in $tsne; do
       echo "@image $src.tsne.svg t-SNE of the first $TSNE_ROWS test codes of ${src%.codes_test}"
-      echo "@table $src.embed.tsv Trustworthiness and k-NN accuracy in the embedding (${src%.codes_test})"
     done
     skipped_section
   } > report.txt

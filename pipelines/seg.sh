@@ -153,7 +153,7 @@ write_report() {
       [ -f $m.row.tsv ] || continue
       echo "### $m"
       o=$(options $m | sed "s/^ *//")
-      echo "Options: ${o:+\`}${o:-none, the assignment's network}${o:+\`}"
+      if [ -n "$o" ]; then echo "Options: \`$o\`"; else echo "Options: none (the assignment's network)"; fi
       echo
       echo "@pre $m.summary.txt Layers and parameter counts"
       echo "@image $m.history.svg Training curve"
