@@ -11,9 +11,9 @@
 #    the same input write the same bytes on both sides;
 #  - numbers (tolerance): the same computation on both sides (PCA, a tiny
 #    train-vae run, word2vec, log-mel features) agrees within a stated
-#    tolerance.  The hosts differ in FMA use, vector widths and libm, so
-#    floats are not bit-identical; the tolerances below are about 10x the
-#    differences measured (docs/portability.md).
+#    tolerance.  The hosts differ in FMA use, vector widths and GEMM
+#    kernels, so floats need not be bit-identical; the tolerances below are
+#    at least 20x the largest differences measured (docs/portability.md).
 # Prints "ok NAME" or "FAIL NAME" per check and, for numbers, the largest
 # difference; the last line is "N passed, N failed, 0 skipped" (as tests/run).
 set -u
@@ -141,9 +141,9 @@ done
 a pca transform --threads 1 -m "$W/a/pca.st" -o "$W/a/codes.npy" "$W/a/xf.npy"
 b pca transform --threads 1 -m "$W/b/pca.st" -o "$W/b/codes.npy" "$W/a/xf.npy"
 # codes of pixels in [0, 1] on 64 dims: magnitudes up to about 3.
-near "pca codes (d = 8) computed on A and on B" 1e-3 "$W/a/codes.npy" "$W/b/codes.npy"
+near "pca codes (d = 8) computed on A and on B" 1e-5 "$W/a/codes.npy" "$W/b/codes.npy"
 b pca transform --threads 1 -m "$W/a/pca.st" -o "$W/b/codes-amodel.npy" "$W/a/xf.npy"
-near "pca codes on B with A's model = A's codes" 1e-3 "$W/a/codes.npy" "$W/b/codes-amodel.npy"
+near "pca codes on B with A's model = A's codes" 1e-5 "$W/a/codes.npy" "$W/b/codes-amodel.npy"
 
 # ---- safetensors + numbers: a tiny train-vae run with a fixed seed -----------
 vae="-m ae -d 8 -e 3 -b 50 -s 7 -q --threads 1"
@@ -152,11 +152,11 @@ b train-vae $vae --history "$W/b/vae.tsv" -o "$W/b/vae.st" "$X"
 la=$(tail -n 1 "$W/a/vae.tsv"); lb=$(tail -n 1 "$W/b/vae.tsv")
 echo "# train-vae last history row: A: $la"
 echo "#                             B: $lb"
-# Final training loss (column 2, per-pixel BCE about 0.2-0.3): within 1e-4.
+# Final training loss (column 2, per-pixel BCE, about 0.66 here): within 1e-5.
 awk -v x="$(echo "$la" | cut -f2)" -v y="$(echo "$lb" | cut -f2)" 'BEGIN {
-  d = x - y; if (d < 0) d = -d; printf "%g\n", d; exit !(d <= 1e-4 && x != "" && y != "") }' > "$W/vd" &&
-  ok "train-vae final loss on A and B within 1e-4 (diff $(cat "$W/vd"))" ||
-  no "train-vae final loss on A and B differ by $(cat "$W/vd") > 1e-4"
+  d = x - y; if (d < 0) d = -d; printf "%g\n", d; exit !(d <= 1e-5 && x != "" && y != "") }' > "$W/vd" &&
+  ok "train-vae final loss on A and B within 1e-5 (diff $(cat "$W/vd"))" ||
+  no "train-vae final loss on A and B differ by $(cat "$W/vd") > 1e-5"
 a npy st-list "$W/b/vae.st" > "$W/a/vae.list" 2>&1
 b npy st-list "$W/b/vae.st" > "$W/b/vae.list" 2>&1
 same "safetensors (train-vae model) written on B lists the same on A and B" "$W/a/vae.list" "$W/b/vae.list"
@@ -167,18 +167,18 @@ for t in $(awk -F'\t' '$1 == "tensor" { print $2 }' "$W/a/vae.list"); do
   b npy st-get -o "$W/b/t.npy" "$W/b/vae.st" "$t" 2>/dev/null
   nt=$((nt + 1)); cmp -s "$W/a/t.npy" "$W/b/t.npy" && nsame=$((nsame + 1))
   a npy st-get -o "$W/a/ta.npy" "$W/a/vae.st" "$t" 2>/dev/null
-  near "train-vae weight '$t' trained on A and on B" 1e-3 "$W/a/ta.npy" "$W/a/t.npy" >> "$W/vae-weights.log"
+  near "train-vae weight '$t' trained on A and on B" 1e-5 "$W/a/ta.npy" "$W/a/t.npy" >> "$W/vae-weights.log"
 done
 [ "$nt" -gt 0 ] && [ "$nsame" -eq "$nt" ] && ok "all $nt tensors of B's train-vae model read the same on A and B" ||
   no "$nsame of $nt tensors of B's train-vae model read the same on A and B"
 nw=$(grep -c '^ok' "$W/vae-weights.log"); nwf=$(grep -c '^FAIL' "$W/vae-weights.log")
-[ "$nwf" -eq 0 ] && ok "train-vae weights trained on A and on B within 1e-3 ($nw tensors)" ||
-  { no "train-vae weights trained on A and on B: $nwf tensors differ by more than 1e-3"; cat "$W/vae-weights.log"; }
+[ "$nwf" -eq 0 ] && ok "train-vae weights trained on A and on B within 1e-5 ($nw tensors)" ||
+  { no "train-vae weights trained on A and on B: $nwf tensors differ by more than 1e-5"; cat "$W/vae-weights.log"; }
 sed 's/^/#   /' "$W/vae-weights.log"
 a train-vae encode --threads 1 -o "$W/a/enc.npy" "$W/b/vae.st" "$X"
 b train-vae encode --threads 1 -o "$W/b/enc.npy" "$W/b/vae.st" "$X"
 # codes are sigmoids (0..1).
-near "train-vae encode with B's model on A and on B" 1e-4 "$W/a/enc.npy" "$W/b/enc.npy"
+near "train-vae encode with B's model on A and on B" 1e-5 "$W/a/enc.npy" "$W/b/enc.npy"
 
 # ---- word2vec binary ---------------------------------------------------------
 # A small corpus with structure: sentences over 40 words.
@@ -199,7 +199,7 @@ cut -d' ' -f1 "$W/a/vec-a.txt" > "$W/a/words"; cut -d' ' -f1 "$W/a/vec-b.txt" > 
 same "word2vec vocabulary (order) the same on A and B" "$W/a/words" "$W/b/words"
 tail -n +2 "$W/a/vec-a.txt" | cut -d' ' -f2- | tr ' ' '\t' | a npy from-tsv -o "$W/a/vec.npy"
 tail -n +2 "$W/a/vec-b.txt" | cut -d' ' -f2- | tr ' ' '\t' | a npy from-tsv -o "$W/b/vec.npy"
-near "word2vec vectors trained on A and on B" 1e-3 "$W/a/vec.npy" "$W/b/vec.npy"
+near "word2vec vectors trained on A and on B" 1e-5 "$W/a/vec.npy" "$W/b/vec.npy"
 
 echo "# cross exchange took $(( $(date +%s) - start )) s"
 echo "$pass passed, $fail failed, 0 skipped"
