@@ -54,24 +54,24 @@ int nn_output_open(nn_output *out, const char *path)
         return out->path ? 0 : -1;
     }
     struct stat st;
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return nn_set_error("is a directory");
-        if (!S_ISREG(st.st_mode)) {
-            /* /dev/null, /dev/stdout, a FIFO: written in place.  A
-             * temporary file renamed over it would replace the device
-             * (as root even /dev/null) with a regular file. */
-            out->fp = fopen(path, "wb");
-            if (!out->fp)
-                return nn_set_error("cannot open for writing: %s", strerror(errno));
-            out->path = dup_string(path);
-            if (!out->path) {
-                fclose(out->fp);
-                out->fp = NULL;
-                return -1;
-            }
-            return 0;
+    int exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
+        return nn_set_error("is a directory");
+    /* A device, a FIFO, or anything under /dev or /proc (/dev/stdout may
+     * name a file the shell opened for appending): written in place.  A
+     * temporary file renamed over it would replace the device (as root
+     * even /dev/null) or the /dev/stdout link with a regular file. */
+    if ((exists && !S_ISREG(st.st_mode)) || !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6)) {
+        out->fp = fopen(path, "wb");
+        if (!out->fp)
+            return nn_set_error("cannot open for writing: %s", strerror(errno));
+        out->path = dup_string(path);
+        if (!out->path) {
+            fclose(out->fp);
+            out->fp = NULL;
+            return -1;
         }
+        return 0;
     }
     if (!atexit_installed) {
         atexit(cleanup_at_exit);

@@ -4,8 +4,9 @@
  * Outputs are written to a temporary name beside the target and renamed
  * over it by nn_output_commit(), so an interrupted run leaves the old file
  * whole.  "-" writes to stdout directly, and so does a path that already
- * names something other than a regular file (/dev/null, /dev/stdout, a
- * FIFO): a rename would replace the device or pipe with a regular file.
+ * names something other than a regular file (/dev/null, a FIFO) or lies
+ * under /dev or /proc (/dev/stdout): a rename would replace the device,
+ * pipe or link with a regular file.
  * Outputs that are opened but not committed are removed when the process
  * exits (atexit) or is stopped by SIGINT/SIGTERM (see cli.c).  SIGKILL
  * (or a crash) cannot be caught: it leaves the target whole and may leave

@@ -409,6 +409,9 @@ no_tmp() {
   "$B/npy" slice -o "$D/direct.npy" "$D/x.npy"
   cmp "$D/from-fifo" "$D/direct.npy"
   no_tmp "$D"
+  # /dev/fd/1 (as /dev/stdout) naming a regular file: written through
+  "$B/npy" slice -o /dev/fd/1 "$D/x.npy" > "$D/via-fd.npy"
+  cmp "$D/via-fd.npy" "$D/direct.npy"
   # a full device: as root, a copy of /dev/full made here (were it
   # replaced, nothing of the system's would be lost)
   if [ "$(id -u)" = 0 ] && mknod "$D/full" c 1 7 2> /dev/null && ! echo x 2> /dev/null > "$D/full"; then
