@@ -31,6 +31,14 @@ void s2s_att_input(const nn_s2s *s, const s2s_enc *e, nn_att_input *ai)
 
 void s2s_enc_free(s2s_enc *e)
 {
+    /* The encoder's input shape is part of the architecture written into
+     * checkpoints and model files: it must not depend on the length of the
+     * last batch, or a resumed run (which rebuilds the model with one step)
+     * would find "a different architecture".  (1, stack*F) never fails. */
+    if (e->enc && e->enc->in.d[0] != 1) {
+        nn_shape one = {2, {1, e->enc->in.d[1]}};
+        (void)nn_seq_set_input(e->enc, &one);
+    }
     free(e->xs);
     free(e->mask);
     free(e->len);
@@ -68,6 +76,7 @@ int s2s_encode(nn_s2s *s, const nn_s2s_data *d, const int64_t *idx, int64_t n, i
         memset(e->mask + i * T, 1, (size_t)e->len[i]);
     }
     nn_shape in = {2, {T, k * F}};
+    e->enc = s->enc;
     if (s->enc->in.d[0] != T && nn_seq_set_input(s->enc, &in) < 0)
         goto fail;
     nn_model_set_mask(s->m, e->mask);

@@ -15,10 +15,13 @@ typedef struct {
     const float *K;     /* (n, T, A) in the keys part, or NULL */
     const float *s0;    /* (n, Ud) in the bridge part */
     float *sum;         /* (n, C) summary */
+    nn_seq *enc;        /* the encoder part, widened to T steps for this batch */
 } s2s_enc;
 
 int s2s_encode(nn_s2s *s, const nn_s2s_data *d, const int64_t *idx, int64_t n, int train, uint64_t step,
                s2s_enc *e);
+/* Frees the batch's buffers and narrows the encoder part back to the one
+ * step nn_s2s_build gave it. */
 void s2s_enc_free(s2s_enc *e);
 
 /* Buffers of one decoder step over m rows. */
