@@ -12,11 +12,17 @@
 # are the training loop only, wall clock (ours: train-rnn's history; peer:
 # perf_counter around the epoch).  RNN_ROWS=0 trains on the whole split.
 #
-# Also printed: CPU seconds per (scaled) epoch at 1 thread, steadier than
+# Also printed: CPU seconds per (scaled) epoch, steadier than
 # wall clock on a shared machine -- ours is the whole process's user+sys
-# (reading and saving included, so slightly against us), the peer's is
+# scaled like the epoch (reading and saving included, so against us), the peer's is
 # process_time() around its training loop only; and the peak resident
-# memory (/usr/bin/time -f %M) of every run, whole process, at 1 thread.
+# memory (/usr/bin/time -f %M) of every run, whole process.
+# The peer runs with OMP_WAIT_POLICY=PASSIVE (RNN_PEER_OMP_WAIT): on the
+# shared machine (load ~20, 2026-11-27) spinning OpenMP threads wrecked
+# PyTorch's 2-thread runs: 16 batches took 227.6 s with ACTIVE against
+# 4.9 s with PASSIVE, and with the default policy a 64-batch run that takes
+# ~1 minute on one thread was stopped unfinished after 7.7 minutes.
+# Passive waiting is the peer at its best here.  RNN_THREADS (default "1 2") picks the runs.
 # The F1 lines score the 1-thread LSTM runs on the test split with the
 # same `metrics entity`: after one epoch on a subset they only show that
 # both sides learn alike, not what the tagger can do.
@@ -24,6 +30,7 @@ PY=${PYTHON:-/usr/bin/python3}
 BIN=${NNPIPE_BIN:-bin}
 DATA=${SHARED_DATA:-../shared/data}/ner-gmb/ner_dataset.csv.gz
 ROWS=${RNN_ROWS:-8192}
+THREADS=${RNN_THREADS:-1 2}
 if [ ! -f "$DATA" ]; then
   echo "# rnn: $DATA missing, skipped"
   exit 0
@@ -72,7 +79,7 @@ ours() { # model threads -> scaled seconds per epoch; $tmp/o_<model><threads>.ti
   awk -F '\t' -v k="$scale" 'NR > 1 { s += $4; n++ } END { if (n) printf "%.1f", k * s / n }' "$tmp/h_$1$2.tsv"
 }
 peer() { # model threads pred|- -> scaled seconds per epoch; $tmp/p_<model><threads>.{time,cpu}
-  out=$(timed "$tmp/p_$1$2.time" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+  out=$(timed "$tmp/p_$1$2.time" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY="${RNN_PEER_OMP_WAIT:-PASSIVE}" \
     "$PY" "$here/bench/rnn_peer.py" "$tmp" "$2" 1 "$3" "$1" sub 2>/dev/null) || return 1
   printf '%s\n' "$out" | sed -n 's/^CPU_SECONDS_PER_EPOCH //p' | awk -v k="$scale" '{ printf "%.1f", k * $1 }' > "$tmp/p_$1$2.cpu"
   printf '%s\n' "$out" | sed -n 's/^SECONDS_PER_EPOCH //p' | awk -v k="$scale" '{ printf "%.1f", k * $1 }'
@@ -86,25 +93,25 @@ ratio() { if [ "$1" = - ] || [ -z "$1" ] || [ -z "$2" ] || [ "$2" = - ]; then ec
 have_torch=0
 if "$PY" -c 'import torch' 2>/dev/null; then have_torch=1; else echo "# torch missing: apt-get install python3-torch"; fi
 for m in lstm bilstm; do
-  for t in 1 2; do
-    o=$(ours $m $t) || exit 1
+  for t in $THREADS; do
+    o=$(ours "$m" "$t") || exit 1
     p=-
     if [ $have_torch = 1 ]; then
       pred=-
-      [ $m = lstm ] && [ $t = 1 ] && pred="$tmp/Q.npy"
-      p=$(peer $m $t "$pred") || p=-
+      [ "$m" = lstm ] && [ "$t" = 1 ] && pred="$tmp/Q.npy"
+      p=$(peer "$m" "$t" "$pred") || p=-
     fi
+    th="${t}thread$([ "$t" = 1 ] || echo s)"
     # time: smaller is better, so speedup = peer / ours
-    printf 'BENCH\trnn_%s100_epoch_%sthread%s\t%s\t%s\ts/epoch\t%s\n' $m $t "$([ $t = 1 ] || echo s)" "$o" "${p:--}" "$(ratio "${p:--}" "$o")"
-    if [ $t = 1 ]; then
-      oc=$(cpu "$tmp/o_${m}1.time") pc=$(cat "$tmp/p_${m}1.cpu" 2>/dev/null)
-      printf 'BENCH\trnn_%s100_epoch_1thread_cpu\t%s\t%s\tCPU-s/epoch\t%s\n' $m "$oc" "${pc:--}" "$(ratio "${pc:--}" "$oc")"
-      om=$(mem "$tmp/o_${m}1.time") pm=$(mem "$tmp/p_${m}1.time")
-      printf 'BENCH\trnn_%s100_1thread_peak_memory\t%s\t%s\tMiB\t%s\n' $m "$om" "$pm" "$(ratio "$pm" "$om")"
-    fi
+    printf 'BENCH\trnn_%s100_epoch_%s\t%s\t%s\ts/epoch\t%s\n' "$m" "$th" "$o" "${p:--}" "$(ratio "${p:--}" "$o")"
+    oc=$(cpu "$tmp/o_$m$t.time") pc=$(cat "$tmp/p_$m$t.cpu" 2>/dev/null)
+    printf 'BENCH\trnn_%s100_epoch_%s_cpu\t%s\t%s\tCPU-s/epoch\t%s\n' "$m" "$th" "$oc" "${pc:--}" "$(ratio "${pc:--}" "$oc")"
+    om=$(mem "$tmp/o_$m$t.time") pm=$(mem "$tmp/p_$m$t.time")
+    printf 'BENCH\trnn_%s100_%s_peak_memory\t%s\t%s\tMiB\t%s\n' "$m" "$th" "$om" "$pm" "$(ratio "$pm" "$om")"
   done
 done
 
+[ -f "$tmp/m_lstm1.st" ] || exit 0
 "$BIN/predict" -m "$tmp/m_lstm1.st" --argmax "$tmp/X.test.npy" -o "$tmp/P.npy" || exit 1
 # shellcheck disable=SC2046
 set -- $(score "$tmp/P.npy") $([ -f "$tmp/Q.npy" ] && score "$tmp/Q.npy" || echo "- -")
