@@ -187,9 +187,16 @@ bench: all
 # ---- man pages, generated from --help so they never drift ----------------
 MAN_PAGES := $(TOOL_NAMES:%=$(BUILD)/man/%.1)
 man: $(MAN_PAGES)
+# Under a RUNNER (cross build) --help runs through the wrapper.
+ifneq ($(strip $(RUNNER)),)
+$(BUILD)/man/%.1: $(BIN)/% man/mkman.sh | runner
+	@mkdir -p $(dir $@)
+	sh man/mkman.sh $(TEST_BIN)/$* $* $(VERSION) > $@.tmp && mv $@.tmp $@
+else
 $(BUILD)/man/%.1: $(BIN)/% man/mkman.sh
 	@mkdir -p $(dir $@)
 	sh man/mkman.sh $< $* $(VERSION) > $@.tmp && mv $@.tmp $@
+endif
 
 # ---- install ---------------------------------------------------------------
 install: all man
