@@ -136,6 +136,7 @@ summary() {
 
 # mean and spread (max - min) per model, d, side; then ours / torch
 table() {
+  printf 'model\td\tepochs\toptimizer\tcode_act\trows\tbce nnpipe\tbce torch\tbce diff\tloss nnpipe\tloss torch\tloss diff\tknn nnpipe\tknn torch\tnmi nnpipe\tnmi torch\n'
   summary | awk -F '\t' 'NR > 1 {
       k = $2 "\t" $3 "\t" $5 "\t" $7 "\t" $8 "\t" $9; keys[k] = 1
       for (c = 10; c <= 12; c++) if ($c != "-") {
@@ -152,7 +153,6 @@ table() {
     }
     function r(k, c) { return n[k, "nnpipe", c] && n[k, "torch", c] ? sprintf("%+.2f%%", 100 * (s[k, "nnpipe", c] / n[k, "nnpipe", c] / (s[k, "torch", c] / n[k, "torch", c]) - 1)) : "-" }
     END {
-      print "model\td\tepochs\toptimizer\tcode_act\trows\tbce nnpipe\tbce torch\tbce diff\tloss nnpipe\tloss torch\tloss diff\tknn nnpipe\tknn torch\tnmi nnpipe\tnmi torch"
       for (k in keys) printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, f(k, "nnpipe", 10), f(k, "torch", 10), r(k, 10),
         f(k, "nnpipe", 11), f(k, "torch", 11), r(k, 11), f(k, "nnpipe", 12), f(k, "torch", 12),
         (nmn[k, "nnpipe"] ? nm[k, "nnpipe"] : "-") "\t" (nmn[k, "torch"] ? nm[k, "torch"] : "-")
