@@ -111,7 +111,7 @@ for seed in $SEEDS; do
   echo "# seed $seed: WER ours $(tail -n 1 "$tmp/wo") pytorch $(tail -n 1 "$tmp/wp") beam4 $(tail -n 1 "$tmp/wb")" \
     "no-attention $(tail -n 1 "$tmp/wn"); s/epoch (2 threads) ours $(tail -n 1 "$tmp/so") pytorch $(tail -n 1 "$tmp/sp")" >&2
 done
-o2=$(grep . "$tmp/so" | mean)
+o2=$(grep . "$tmp/so" | mean | awk '{ if ($1 == "-") print; else printf "%.2f", $1 }')
 p2=$(grep . "$tmp/sp" | mean)
 
 ratio() { if [ "$1" = - ] || [ -z "$1" ] || [ -z "$2" ] || [ "$2" = - ]; then echo -; else awk "BEGIN{printf \"%.2f\", $1/$2}"; fi; }
