@@ -1,10 +1,11 @@
 #!/bin/sh
 # train-vae next to PyTorch (bench/vae_peer.py) on MNIST: the same models,
 # settings, data, batch sizes and epochs on both sides, several seeds.
-# Not part of `make bench` (it takes about an hour on the shared 2-core
-# machine); run it by hand:
+# Not part of `make bench` (bench/run runs every bench/*vae*.sh without
+# arguments, and then this script only says how to run it: it takes an hour
+# or more on the shared 2-core machine); run it by hand:
 #
-#   NNPIPE_BIN=bin sh bench/vae_quality.sh            # all jobs, then the table
+#   NNPIPE_BIN=bin sh bench/vae_quality.sh all        # all jobs, then the table
 #   sh bench/vae_quality.sh summary                   # the table again
 #
 # Environment: OUT (default build/vae_quality), JOBS processes at once
@@ -159,7 +160,8 @@ table() {
     }' | sort -k1,1 -k2,2n
 }
 
-case ${1:-all} in
+case ${1:-} in
+  '') echo "# vae_quality: not run by make bench (an hour or more): sh bench/vae_quality.sh all" ;;
   plan) plan ;;
   extra) extra ;;
   run-job) shift; prepare; run_job "$@" ;;
