@@ -153,7 +153,7 @@ unit: $(UNIT_BIN) runner
 	@$(TEST_ENV) sh tests/run unit
 
 bats: all runner check-bats
-	@$(TEST_ENV) sh tests/run bats $(BATS)
+	@$(TEST_ENV) sh tests/run bats '$(BATS)'
 
 # ---- cross tier: ARCH=s390x (big-endian) or aarch64, see docs/portability.md.
 # Builds this host's programs and the ARCH ones (static, gcc cross compiler),
