@@ -224,7 +224,8 @@ static int evaluate(const nn_train_task *task, int64_t *idx, int64_t n, int bs, 
         for (int64_t i = 0; i < cnt; i++)
             idx[i] = s + i;
         double l;
-        if (task->batch(task->ctx, idx, cnt, 0, 1, step, &l) < 0)
+        /* a step of its own per batch: the VAEs seed their noise from it */
+        if (task->batch(task->ctx, idx, cnt, 0, 1, step + (uint64_t)(s / bs), &l) < 0)
             return -1;
         sum += l * (double)cnt;
     }
@@ -303,7 +304,7 @@ int nn_train(nn_model *m, nn_optim *opt, const nn_train_task *task, const nn_tra
         nn_progress_finish(&pr, nb);
         res->loss = sum / (double)n;
         res->val_loss = NAN;
-        if (task->n_val > 0 && evaluate(task, order, task->n_val, (int)bs, NN_VAL_STEP + (uint64_t)epoch, &res->val_loss) < 0) {
+        if (task->n_val > 0 && evaluate(task, order, task->n_val, (int)bs, NN_VAL_STEP + ((uint64_t)epoch << 32), &res->val_loss) < 0) {
             rc = -1;
             goto out;
         }

@@ -8,7 +8,8 @@
  *     nn_rng_split(seed, e) and the noise of a batch from its global step
  *     number, so nothing random has to be carried between epochs;
  *   - the validation loss after each epoch (batches of the same size, in
- *     order, train = 0, step = NN_VAL_STEP + epoch);
+ *     order, train = 0, step = NN_VAL_STEP + (epoch << 32) + batch, so
+ *     each validation batch draws its own noise);
  *   - early stopping on the validation loss (or the training loss when
  *     there is no validation data) after `patience` epochs without an
  *     improvement larger than min_delta;
