@@ -100,7 +100,8 @@ static void test_versions_and_forms(void)
 {
     uint8_t buf[512];
     nn_array a;
-    float v[2] = {1.5f, -2};
+    /* 1.5f and -2.0f as '<f4' bytes, whatever the host's byte order */
+    static const uint8_t v[8] = {0, 0, 0xc0, 0x3f, 0, 0, 0, 0xc0};
     /* version 2 and 3, double quotes, keys in another order, no trailing comma */
     for (int major = 1; major <= 3; major++) {
         size_t n = make_npy(buf, major, "{\"shape\": (2,), \"fortran_order\": False, \"descr\": \"<f4\"}  \n", v, 8);
