@@ -39,6 +39,7 @@ C
   run $NNPIPE_CC $NNPIPE_LDFLAGS -I"$dest/opt/nn/include/nnpipe" -o "$BATS_TEST_TMPDIR/use" "$BATS_TEST_TMPDIR/use.c" \
       "$dest/opt/nn/lib/libnnpipe.a" -lm -pthread
   [ "$status" -eq 0 ]
-  run "$BATS_TEST_TMPDIR/use"
+  # In a cross build (make RUNNER=qemu-...) the program is the target's too.
+  run ${NNPIPE_RUNNER:-} "$BATS_TEST_TMPDIR/use"
   [ "$output" = "6 float32 1" ]
 }

@@ -10,8 +10,10 @@ TINY="DEMO_EPOCHS=1 DEMO_SEG_EPOCHS=1 DEMO_SPEECH_EPOCHS=1 DEMO_DIGITS_TRAIN=300
   DEMO_UTTERANCES=24 THREADS=2"
 
 demo() {
-  # DATA must not come from the environment: that would mean the real data.
-  eval "env -u DATA make -s -C '$NNPIPE_ROOT' $NNPIPE_MAKEVARS $* demo RESULTS='$R' $TINY"
+  # DATA must not come from the environment, nor from the command line of
+  # the make running the tests (passed down in MAKEFLAGS, as cross builds
+  # do with DATA=/nonexistent): either would mean the real data.
+  eval "env -u DATA -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C '$NNPIPE_ROOT' $NNPIPE_MAKEVARS $* demo RESULTS='$R' $TINY"
 }
 
 setup_file() {
@@ -162,7 +164,7 @@ bi-rnn-sum-trainable" ]
   marker="$BATS_FILE_TMPDIR/marker2"
   touch "$marker"
   sleep 1
-  eval "env -u DATA make -s -C '$NNPIPE_ROOT' $NNPIPE_MAKEVARS demo-seg RESULTS='$R' $TINY DEMO_SEG_EPOCHS=2" >/dev/null 2>&1
+  eval "env -u DATA -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C '$NNPIPE_ROOT' $NNPIPE_MAKEVARS demo-seg RESULTS='$R' $TINY DEMO_SEG_EPOCHS=2" >/dev/null 2>&1
   [ -n "$(find "$R/seg" -name fcn.safetensors -newer "$marker")" ]
   [ "$(tail -n +2 "$R/seg/fcn.history.tsv" | wc -l)" -eq 2 ]
   # Other sections are untouched.
