@@ -237,10 +237,11 @@ clean:
 -include pipelines/pipelines.mk
 
 # Under a RUNNER the pipelines (make demo, run by pipelines.bats) must call
-# the wrappers: they find the programs through BIN.
+# the wrappers: pipelines.mk hands PIPE_BIN to the scripts as their BIN.
+# (Not a target-specific BIN: a BIN given on the command line would win.)
 ifneq ($(strip $(RUNNER)),)
-demo-data $(SECTIONS) $(SECTIONS:%=demo-%): BIN := $(TEST_BIN)
-demo-data $(SECTIONS): runner
+PIPE_BIN := $(TEST_BIN)
+demo-data $(SECTIONS) $(GRID_SECTIONS:%=%-prepare) $(GRID_SECTIONS:%=%-report): runner
 endif
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d)

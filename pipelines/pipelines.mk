@@ -45,7 +45,10 @@ DEMO_SOUNDS_SPEAKERS ?= 4
 DEMO_UTTERANCES ?= 200
 DEMO_SPEECH_EPOCHS ?= 12
 
-PIPE_ENV = BIN='$(abspath $(BIN))' RESULTS='$(abspath $(RESULTS))' THREADS='$(PIPE_THREADS)'
+# The programs the scripts call: this build's, or (cross builds under a
+# RUNNER) the Makefile's wrappers around them, set there.
+PIPE_BIN ?= $(BIN)
+PIPE_ENV = BIN='$(abspath $(PIPE_BIN))' PIPE_BIN='$(abspath $(PIPE_BIN))' RESULTS='$(abspath $(RESULTS))' THREADS='$(PIPE_THREADS)'
 SECTIONS := mnist ner seg speech
 # The sections split in experiments (speech.sh is still one piece).
 GRID_SECTIONS := mnist ner seg
@@ -90,7 +93,7 @@ else
 demo: $(SECTIONS:%=demo-%)
 
 demo-data: all
-	BIN='$(abspath $(BIN))' DATA='$(abspath $(DEMO_DATA))' \
+	BIN='$(abspath $(PIPE_BIN))' DATA='$(abspath $(DEMO_DATA))' \
 	  DIGITS_TRAIN=$(DEMO_DIGITS_TRAIN) DIGITS_TEST=$(DEMO_DIGITS_TEST) NER_SENTENCES=$(DEMO_NER_SENTENCES) \
 	  SHAPES_TRAIN=$(DEMO_SHAPES_TRAIN) SHAPES_VAL=$(DEMO_SHAPES_VAL) SHAPES_SIZE=$(DEMO_SHAPES_SIZE) \
 	  SOUNDS_PER_DIGIT=$(DEMO_SOUNDS_PER_DIGIT) SOUNDS_SPEAKERS=$(DEMO_SOUNDS_SPEAKERS) \
@@ -119,17 +122,19 @@ else
 # ---- the experiment grid of one section (make -f pipelines/pipelines.mk GRID=ner)
 # Every target is a stage of pipelines/$(GRID).sh, a process of its own:
 #   GRID-report  <-  GRID-run-NAME (one per experiment)  <-  GRID-prepare
-# so make -jN runs N experiments at once once prepare is done.
+# so make -jN runs N experiments at once once prepare is done.  BIN is set
+# again from PIPE_BIN (environment): a BIN on the outer make's command line
+# reaches this make through MAKEFLAGS and would win over the environment's.
 NAMES := $(shell sh pipelines/$(GRID).sh list)
 ifeq ($(strip $(NAMES)),)
 $(error pipelines/$(GRID).sh list gave no experiment)
 endif
 .PHONY: $(GRID)-prepare $(GRID)-report
 $(GRID)-report: $(NAMES:%=$(GRID)-run-%)
-	sh pipelines/$(GRID).sh report
+	BIN='$(PIPE_BIN)' sh pipelines/$(GRID).sh report
 # A pattern, not a phony list: any name the script knows can be asked for.
 $(GRID)-run-%: $(GRID)-prepare
-	sh pipelines/$(GRID).sh run $*
+	BIN='$(PIPE_BIN)' sh pipelines/$(GRID).sh run $*
 $(GRID)-prepare:
-	sh pipelines/$(GRID).sh prepare
+	BIN='$(PIPE_BIN)' sh pipelines/$(GRID).sh prepare
 endif
