@@ -7,6 +7,7 @@
 #include "io/npy.h"
 #include "ml/metrics.h"
 #include "text/strmap.h"
+#include "text/textcolumn.h"
 #include "text/vocabfile.h"
 
 #include <math.h>
@@ -385,44 +386,9 @@ static char **load_column(const char *path, int col, size_t *n, char **buf)
 {
     uint8_t *data;
     size_t len;
-    if (nn_read_all(path, &data, &len) < 0)
+    char **rows;
+    if (nn_read_all(path, &data, &len) < 0 || nn_text_column((char *)data, len, col, "text", &rows, n) < 0)
         nn_die_lib(path);
-    if (memchr(data, 0, len))
-        nn_die(path, "not a text file (NUL byte)");
-    size_t cap = 1;
-    for (size_t i = 0; i < len; i++)
-        cap += data[i] == '\n';
-    char **rows = nn_alloc(cap, sizeof *rows);
-    if (!rows)
-        nn_die_lib(path);
-    size_t k = 0, line = 0;
-    char *p = (char *)data;
-    while (*p) {
-        char *e = strchr(p, '\n');
-        if (e)
-            *e = 0;
-        size_t ll = strlen(p);
-        if (ll && p[ll - 1] == '\r')
-            p[--ll] = 0;
-        line++;
-        if (ll) {
-            char *f = p;
-            for (int c = 1; c < col && f; c++)
-                if ((f = strchr(f, '\t')))
-                    f++;
-            if (!f)
-                nn_die(path, "line %zu: no column %d", line, col);
-            char *t = strchr(f, '\t');
-            if (t)
-                *t = 0;
-            if (!(line == 1 && strcmp(f, "text") == 0))
-                rows[k++] = f;
-        }
-        if (!e)
-            break;
-        p = e + 1;
-    }
-    *n = k;
     *buf = (char *)data;
     return rows;
 }

@@ -14,6 +14,7 @@
 #include "nn/optim.h"
 #include "nn/seq2seq.h"
 #include "nn/train_run.h"
+#include "text/textcolumn.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -67,54 +68,19 @@ static void load_feats(const char *xp, const char *lp, dataset *d)
             nn_die(xp, "value %zu is not finite", i);
 }
 
-/* Column `col` (1-based) of every row of a TSV; a first row whose column
- * reads "text" is a header. */
+/* Column `col` (1-based) of every row of a TSV, one transcript per
+ * utterance; a first row whose column reads "text" is a header. */
 static void load_text(const char *path, int col, dataset *d)
 {
     uint8_t *buf;
-    size_t len;
-    if (nn_read_all(path, &buf, &len) < 0)
+    size_t len, n;
+    if (nn_read_all(path, &buf, &len) < 0 || nn_text_column((char *)buf, len, col, "text", &d->text, &n) < 0)
         nn_die_lib(path);
-    if (memchr(buf, 0, len))
-        nn_die(path, "not a text file (NUL byte)");
     d->text_buf = (char *)buf;
-    d->text = nn_calloc((size_t)d->n, sizeof(char *));
-    if (!d->text)
-        nn_die_lib(path);
-    int64_t row = 0, line = 0;
-    char *p = (char *)buf;
-    while (*p) {
-        char *e = strchr(p, '\n');
-        if (e)
-            *e = 0;
-        size_t ll = strlen(p);
-        if (ll && p[ll - 1] == '\r')
-            p[--ll] = 0;
-        line++;
-        if (ll > 0) {
-            char *f = p;
-            for (int c = 1; c < col && f; c++) {
-                f = strchr(f, '\t');
-                if (f)
-                    f++;
-            }
-            if (!f)
-                nn_die(path, "line %" PRId64 ": no column %d", line, col);
-            char *t = strchr(f, '\t');
-            if (t)
-                *t = 0;
-            if (!(line == 1 && strcmp(f, "text") == 0)) {
-                if (row >= d->n)
-                    nn_die(path, "more transcripts than the %" PRId64 " utterances of the features", d->n);
-                d->text[row++] = f;
-            }
-        }
-        if (!e)
-            break;
-        p = e + 1;
-    }
-    if (row != d->n)
-        nn_die(path, "%" PRId64 " transcripts for %" PRId64 " utterances of the features", row, d->n);
+    if ((int64_t)n > d->n)
+        nn_die(path, "more transcripts than the %" PRId64 " utterances of the features", d->n);
+    if ((int64_t)n < d->n)
+        nn_die(path, "%zu transcripts for %" PRId64 " utterances of the features", n, d->n);
 }
 
 static void dataset_free(dataset *d)

@@ -7,6 +7,7 @@
 #include "text/encoding.h"
 #include "text/nerdata.h"
 #include "text/normalize.h"
+#include "text/textcolumn.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,26 @@ static void test_normalize(void)
     check_norm(NN_NORM_STEM, "Cafés", "cafés");
 }
 
+static void test_text_column(void)
+{
+    char text[] = "path\ttext\r\na.wav\tone two\textra\n\nb.wav\tthree\n";
+    char **rows;
+    size_t n;
+    /* header skipped, CRLF and an empty line, a third column cut off */
+    CHECK(nn_text_column(text, strlen(text), 2, "text", &rows, &n) == 0);
+    CHECK(n == 2 && strcmp(rows[0], "one two") == 0 && strcmp(rows[1], "three") == 0);
+    free(rows);
+    char text2[] = "text\nfour";
+    CHECK(nn_text_column(text2, strlen(text2), 1, NULL, &rows, &n) == 0);
+    CHECK(n == 2 && strcmp(rows[0], "text") == 0 && strcmp(rows[1], "four") == 0);
+    free(rows);
+    char text3[] = "a\tb\nc\n";
+    CHECK(nn_text_column(text3, strlen(text3), 2, NULL, &rows, &n) < 0);
+    CHECK(strstr(nn_last_error(), "line 2: no column 2") != NULL);
+    char text4[] = "a\0b";
+    CHECK(nn_text_column(text4, 3, 1, NULL, &rows, &n) < 0);
+}
+
 int main(void)
 {
     RUN(test_cp1252);
@@ -159,5 +180,6 @@ int main(void)
     RUN(test_csv);
     RUN(test_ner_readers);
     RUN(test_normalize);
+    RUN(test_text_column);
     return check_summary();
 }
