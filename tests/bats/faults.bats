@@ -203,8 +203,9 @@ delay() {
 # moments, a death in a checkpoint save (SIGXFSZ), SIGKILLs in the model's
 # save and a death there; then --resume to the end must give the
 # reference's model and history.  A SIGKILL lands in a save only when the
-# process is caught there (stop_in_save): the file needs one such kill, and
-# the SIGXFSZ deaths make the in-save cases certain.
+# process is caught there (stop_in_save), which timing can defeat; the
+# SIGXFSZ deaths make the in-save cases certain (one SIGKILL hit is
+# required only where SIGXFSZ is ignored).
 # Needs TRAIN (the trainer writing $W/ck.st, $W/model.st, $W/h.tsv),
 # EPOCHS (its epoch count) and PRED_IN (an input for predict).
 kill_chain() {
@@ -268,7 +269,10 @@ kill_chain() {
     "$model_hit; stale temporary files: $(ls "$W" | grep -c '\.tmp-')" >> "$D/trace"
   cat "$D/trace"
   [ -z "${FAULTS_TRACE:-}" ] || cat "$D/trace" >&3   # FAULTS_TRACE=1 bats ...: what the kills hit
-  [ $mid -ge 1 ] || { echo "no SIGKILL landed in a checkpoint save"; return 1; }
+  # A SIGKILL caught in a save depends on timing (a loaded machine can let
+  # every run finish first); the SIGXFSZ deaths above land in a save for
+  # certain, so the SIGKILL hit is required only where SIGXFSZ is ignored.
+  [ $mid -ge 1 ] || [ $xfsz -eq 153 ] || { echo "no kill landed in a checkpoint save"; return 1; }
 }
 
 # limited KB CMD...: CMD with files limited to KB kilobytes (ulimit -f): a
