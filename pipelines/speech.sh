@@ -32,8 +32,12 @@ fresh utterances/utterances.tsv "$REC" $P "$BIN/make-utterances" ||
     --max-digits "$MAX_DIGITS" $SPLIT "$REC"
 for s in train test; do
   awk -F '\t' -v s=$s 'NR == 1 || $4 == s' utterances/utterances.tsv | update utterances/$s.tsv
-  fresh feats.$s.npy utterances/$s.tsv "$BIN/audio-features" ||
-    audio-features -q $T --mels "$MELS" --list utterances/$s.tsv -o feats.$s.npy --lengths len.$s.npy
+  # The training features' settings (audio.tsv) go into the models, so that
+  # train-seq2seq transcribe can compute the same features from a WAV file.
+  st=
+  [ $s = train ] && st="--settings audio.tsv"
+  { [ -z "$st" ] || [ -f audio.tsv ]; } && fresh feats.$s.npy utterances/$s.tsv "$BIN/audio-features" ||
+    audio-features -q $T --mels "$MELS" --list utterances/$s.tsv -o feats.$s.npy --lengths len.$s.npy $st
   cut -f2 utterances/$s.tsv | tail -n +2 | update text.$s.txt
 done
 
@@ -96,8 +100,9 @@ spec_list="$spec_list spec.test.0.svg"
 if have train-seq2seq; then
   for att in $MODELS; do
     m=seq2seq.$att
-    fresh $m.safetensors feats.train.npy $P "$BIN/train-seq2seq" ||
+    fresh $m.safetensors feats.train.npy audio.tsv $P "$BIN/train-seq2seq" ||
       train-seq2seq -q $T -e "$EPOCHS" --attention "$att" --stack $STACK --feats feats.train.npy --lengths len.train.npy \
+        --audio-settings audio.tsv \
         --text utterances/train.tsv --val-feats feats.test.npy --val-lengths len.test.npy --val-text utterances/test.tsv \
         -o $m.safetensors --history $m.history.tsv 2> $m.train.log
     searches=greedy
@@ -165,6 +170,18 @@ if have train-seq2seq; then
       ex="$ex attention.$att.$k.svg"
     done
   done
+  # Straight from the recordings: transcribe computes the features itself,
+  # with the settings the model keeps; it must hear what decode heard.
+  if [ -n "$best_att" ]; then
+    fresh transcribed.tsv seq2seq.$best_att.safetensors utterances/test.tsv ||
+      awk -F '\t' 'NR > 1 && NR <= 6 { print "utterances/" $1 }' utterances/test.tsv |
+        train-seq2seq transcribe -q $T -m seq2seq.$best_att.safetensors -o transcribed.tsv -
+    tail -n +2 pred.$best_att.greedy.tsv | head -n 5 | cut -f 2 > decoded.tmp
+    { printf 'recording\ttruth\ttranscribed\tsame as decode\n'
+      tail -n +2 transcribed.tsv | head -n 5 | cut -f 1,2 | paste - text.test.txt decoded.tmp | head -n 5 |
+        awk -F '\t' '{ printf "%s\t%s\t%s\t%s\n", $1, $3, $2, $2 == $4 ? "yes" : "NO" }'; } > transcribed_table.tsv
+    rm -f decoded.tmp
+  fi
   { printf 'truth'; for att in $MODELS; do printf '\t%s' "$att"; done; echo
     cp text.test.txt ex.tmp
     for att in $MODELS; do
@@ -204,6 +221,11 @@ fi
     echo
     echo "@image curves.svg Training and test loss per epoch"
     echo "@table examples.tsv Test utterances: truth and greedy transcriptions"
+    if [ -f transcribed_table.tsv ]; then
+      echo "From the WAV files alone: \`train-seq2seq transcribe\` computes the log-mel features with the settings kept in the $best_att model (\`audio-features --settings\`, given to the trainer as \`--audio-settings\`) and decodes them greedily; the last column compares its text with the decode of the precomputed features."
+      echo
+      echo "@table transcribed_table.tsv Transcribed straight from the recordings"
+    fi
     if [ -n "$ex" ]; then
       echo "## Attention"
       echo "Weights of each attention model on the first test utterances, under their spectrograms (greedy search; one row per output token, colours from 0 to the largest weight). The alignment is monotonic: it runs from top left to bottom right, and the end token looks at the closing silence. With a bidirectional encoder the state at a word's edge already summarizes the word, so a token's weight often sits at the end of its word or in the pause next to it rather than across it."

@@ -1,23 +1,21 @@
 /* audio-features: WAV files -> log-mel spectrograms or MFCCs (.npy). */
-#include "audio/mel.h"
-#include "audio/resample.h"
+#include "audio/features.h"
 #include "core/cli.h"
 #include "core/file.h"
 #include "core/mem.h"
 #include "core/parallel.h"
 #include "core/progress.h"
 #include "io/npy.h"
-#include "io/wav.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int rate = 8000, n_fft = 0, mels = 40, mfcc = 0, center = 0;
-static double window_ms = 25, hop_ms = 10, fmin_hz = 0, fmax_hz = 0, log_floor = 1e-10, top_db = 0;
+/* Numbers straight into the settings (defaults set in main before parsing);
+ * the three choices are read into them after parsing. */
+static nn_audio_settings set;
 static const char *normalize = "none", *scale = "slaney", *fnorm = "slaney", *dtype_name = "float32";
-static const char *out_path = "-", *lengths_path = NULL, *list_path = NULL;
+static const char *out_path = "-", *lengths_path = NULL, *list_path = NULL, *settings_path = NULL;
 
 static const nn_option opts[] = {
     {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "features (.npy, N x T_max x F, zero-padded)", NULL},
@@ -25,21 +23,23 @@ static const nn_option opts[] = {
     {"list", 0, NN_OPT_STRING, &list_path, "FILE",
      "TSV whose first column is the WAV path (a header row starting 'path' is skipped; relative paths are "
      "taken from the TSV's folder)", NULL},
-    {"rate", 'r', NN_OPT_INT, &rate, "HZ", "resample every file to this rate", NULL},
-    {"window-ms", 0, NN_OPT_DOUBLE, &window_ms, "MS", "analysis window (Hann)", NULL},
-    {"hop-ms", 0, NN_OPT_DOUBLE, &hop_ms, "MS", "frame step", NULL},
-    {"n-fft", 0, NN_OPT_INT, &n_fft, "N", "FFT size (0: next power of two >= window; any length works)", NULL},
-    {"mels", 0, NN_OPT_INT, &mels, "N", "mel bands", NULL},
-    {"fmin", 0, NN_OPT_DOUBLE, &fmin_hz, "HZ", "lowest filter edge", NULL},
-    {"fmax", 0, NN_OPT_DOUBLE, &fmax_hz, "HZ", "highest filter edge (0: rate/2)", NULL},
+    {"rate", 'r', NN_OPT_INT, &set.rate, "HZ", "resample every file to this rate", NULL},
+    {"window-ms", 0, NN_OPT_DOUBLE, &set.window_ms, "MS", "analysis window (Hann)", NULL},
+    {"hop-ms", 0, NN_OPT_DOUBLE, &set.hop_ms, "MS", "frame step", NULL},
+    {"n-fft", 0, NN_OPT_INT, &set.n_fft, "N", "FFT size (0: next power of two >= window; any length works)", NULL},
+    {"mels", 0, NN_OPT_INT, &set.mels, "N", "mel bands", NULL},
+    {"fmin", 0, NN_OPT_DOUBLE, &set.fmin, "HZ", "lowest filter edge", NULL},
+    {"fmax", 0, NN_OPT_DOUBLE, &set.fmax, "HZ", "highest filter edge (0: rate/2)", NULL},
     {"mel-scale", 0, NN_OPT_CHOICE, &scale, "NAME", "mel scale (librosa's default is slaney)", "slaney|htk"},
     {"filter-norm", 0, NN_OPT_CHOICE, &fnorm, "NAME", "slaney: equal-area triangles; none: peak 1", "slaney|none"},
-    {"center", 0, NN_OPT_FLAG, &center, NULL, "centre frames on t*hop (librosa) instead of starting there", NULL},
-    {"floor", 0, NN_OPT_DOUBLE, &log_floor, "X", "power floor before 10*log10", NULL},
-    {"top-db", 0, NN_OPT_DOUBLE, &top_db, "DB", "clip each utterance at its max - DB (0: off)", NULL},
-    {"mfcc", 0, NN_OPT_INT, &mfcc, "N", "output N MFCCs (DCT-II of the log-mel) instead (0: off)", NULL},
+    {"center", 0, NN_OPT_FLAG, &set.center, NULL, "centre frames on t*hop (librosa) instead of starting there", NULL},
+    {"floor", 0, NN_OPT_DOUBLE, &set.floor, "X", "power floor before 10*log10", NULL},
+    {"top-db", 0, NN_OPT_DOUBLE, &set.top_db, "DB", "clip each utterance at its max - DB (0: off)", NULL},
+    {"mfcc", 0, NN_OPT_INT, &set.mfcc, "N", "output N MFCCs (DCT-II of the log-mel) instead (0: off)", NULL},
     {"normalize", 0, NN_OPT_CHOICE, &normalize, "HOW", "per-utterance mean/variance normalization",
      "none|utterance"},
+    {"settings", 0, NN_OPT_STRING, &settings_path, "FILE",
+     "also write these settings (TSV: option, value) for train-seq2seq --audio-settings", NULL},
     {"dtype", 0, NN_OPT_CHOICE, &dtype_name, "TYPE", "output type", "float32|float64"},
     {"quiet", 'q', NN_OPT_FLAG, &nn_quiet, NULL, "no progress on stderr", NULL},
     {0}};
@@ -141,58 +141,21 @@ static void task(void *ctx, int i, int worker)
 {
     (void)worker;
     job *j = ctx;
-    nn_wav w;
-    if (nn_wav_load(j->paths[i], &w) < 0)
-        goto fail;
-    nn_wav_mixdown(&w);
-    float *x;
-    int64_t n;
-    int rc = nn_resample(w.data, w.frames, w.rate, rate, &x, &n);
-    nn_wav_free(&w);
-    if (rc < 0)
-        goto fail;
-    int64_t T = nn_mel_frames(j->mel, n);
-    float *f = nn_alloc((size_t)T * (size_t)j->dim, sizeof *f);
-    if (!f || nn_mel_compute(j->mel, x, n, f) < 0) {
-        free(f);
-        free(x);
-        goto fail;
-    }
-    free(x);
-    j->feats[i] = f;
-    j->frames[i] = T;
-    return;
-fail:
-    j->errors[i] = dup_str(nn_last_error(), strlen(nn_last_error()));
+    if (nn_audio_features_file(j->mel, set.rate, j->paths[i], &j->feats[i], &j->frames[i]) < 0)
+        j->errors[i] = dup_str(nn_last_error(), strlen(nn_last_error()));
 }
 
 int main(int argc, char **argv)
 {
     char **args;
+    nn_audio_settings_default(&set);
     int nargs = nn_cli_parse(&cli, argc, argv, &args);
-    if (rate < 1)
-        nn_usage("--rate must be positive");
-    if (!(window_ms > 0) || !(hop_ms > 0))
-        nn_usage("--window-ms and --hop-ms must be positive");
+    set.htk = strcmp(scale, "htk") == 0;
+    set.slaney_norm = strcmp(fnorm, "slaney") == 0;
+    set.normalize = strcmp(normalize, "utterance") == 0;
     nn_mel_config c;
-    nn_mel_config_default(&c, rate);
-    c.win = (int)lround(window_ms * rate / 1000.0);
-    c.hop = (int)lround(hop_ms * rate / 1000.0);
-    if (c.win < 1 || c.hop < 1)
-        nn_usage("window %g ms / hop %g ms is less than one sample at %d Hz", window_ms, hop_ms, rate);
-    c.n_fft = n_fft ? n_fft : (int)nn_fft_next_pow2((size_t)c.win);
-    if (n_fft < 0 || c.n_fft < c.win)
-        nn_usage("--n-fft %d is shorter than the window (%d samples)", c.n_fft, c.win);
-    c.n_mels = mels;
-    c.fmin = fmin_hz;
-    c.fmax = fmax_hz > 0 ? fmax_hz : rate / 2.0;
-    c.htk = strcmp(scale, "htk") == 0;
-    c.slaney_norm = strcmp(fnorm, "slaney") == 0;
-    c.center = center;
-    c.floor = log_floor;
-    c.top_db = top_db;
-    c.n_mfcc = mfcc;
-    c.normalize = strcmp(normalize, "utterance") == 0;
+    if (nn_audio_settings_mel(&set, &c) < 0)
+        nn_usage("%s", nn_last_error());
     nn_mel *mel = nn_mel_new(&c);
     if (!mel)
         nn_usage("%s", nn_last_error());
@@ -277,6 +240,16 @@ int main(int argc, char **argv)
         if (nn_npy_save(lengths_path, &len) < 0)
             nn_die_lib(lengths_path);
         free(l);
+    }
+    if (settings_path) {
+        char *text = nn_audio_settings_format(&set);
+        nn_output o;
+        if (!text || nn_output_open(&o, settings_path) < 0)
+            nn_die_lib(settings_path);
+        fputs(text, o.fp);
+        if (nn_output_commit(&o) < 0)
+            nn_die_lib(settings_path);
+        free(text);
     }
     for (int i = 0; i < n; i++)
         free(paths[i]);

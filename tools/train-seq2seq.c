@@ -1,10 +1,14 @@
 /* train-seq2seq: the speech section's attention encoder-decoder.
  *   train-seq2seq [options] --feats X.npy --lengths L.npy --text T.tsv -o MODEL
  *   train-seq2seq decode --model MODEL --feats X.npy --lengths L.npy [-o pred.tsv]
+ *   train-seq2seq transcribe --model MODEL WAV... [-o out.tsv]
  * Features come from audio-features (N, T, F) with their lengths, the
  * transcripts from make-utterances's TSV (or any TSV with a text column).
  * The model (lib/nn/seq2seq.h) keeps its token list and the feature
- * normalization, so decode needs only the features. */
+ * normalization, so decode needs only the features; given audio-features's
+ * settings (--audio-settings) it keeps those too, and transcribe reads
+ * recordings. */
+#include "audio/features.h"
 #include "core/cli.h"
 #include "core/file.h"
 #include "core/mem.h"
@@ -114,10 +118,44 @@ static void make_targets(const nn_s2s_config *c, const dataset *d, const char *p
     (void)mx;
 }
 
+/* The settings file of audio-features --settings, checked against the
+ * features it is said to have made; the canonical text (malloc'd). */
+static char *load_audio_settings(const char *path, int64_t F)
+{
+    uint8_t *buf;
+    size_t len;
+    if (nn_read_all(path, &buf, &len) < 0)
+        nn_die_lib(path);
+    if (memchr(buf, 0, len))
+        nn_die(path, "a NUL byte in the settings");
+    char *text = nn_alloc(len + 1, 1);
+    if (!text)
+        nn_die_lib(NULL);
+    memcpy(text, buf, len);
+    text[len] = 0;
+    free(buf);
+    nn_audio_settings as;
+    nn_mel_config mc;
+    if (nn_audio_settings_parse(text, &as) < 0 || nn_audio_settings_mel(&as, &mc) < 0)
+        nn_die_lib(path);
+    nn_mel *mel = nn_mel_new(&mc);
+    if (!mel)
+        nn_die_lib(path);
+    if (nn_mel_dim(mel) != F)
+        nn_die(path, "these settings give %d features per frame, the training features have %" PRId64,
+               nn_mel_dim(mel), F);
+    nn_mel_free(mel);
+    free(text);
+    char *canon = nn_audio_settings_format(&as);
+    if (!canon)
+        nn_die_lib(NULL);
+    return canon;
+}
+
 /* ---- train ---- */
 
 static const char *feats_path, *len_path, *text_path, *vfeats_path, *vlen_path, *vtext_path, *out_path;
-static const char *history_path, *ckpt_path, *cell_name = "gru", *att_name = "bahdanau", *text_mode = "words";
+static const char *audio_path, *history_path, *ckpt_path, *cell_name = "gru", *att_name = "bahdanau", *text_mode = "words";
 static int text_col = 2, stack = 3, enc_units = 64, dec_units = 64, emb = 16, att_units = 64, epochs = 10;
 static int batch = 32, patience = 0, resume = 0, max_out = 0;
 static double lr = 2e-3, clipnorm = 5;
@@ -128,6 +166,8 @@ static const nn_option train_opts[] = {
     {"lengths", 0, NN_OPT_STRING, &len_path, "FILE", "frames per utterance (N)", NULL},
     {"text", 0, NN_OPT_STRING, &text_path, "FILE", "TSV of the transcripts, one row per utterance", NULL},
     {"text-column", 0, NN_OPT_INT, &text_col, "N", "column of the transcript in the TSVs (1-based)", NULL},
+    {"audio-settings", 0, NN_OPT_STRING, &audio_path, "FILE",
+     "audio-features's settings of the features (its --settings): kept in the model for transcribe", NULL},
     {"val-feats", 0, NN_OPT_STRING, &vfeats_path, "FILE", "validation features", NULL},
     {"val-lengths", 0, NN_OPT_STRING, &vlen_path, "FILE", "validation lengths", NULL},
     {"val-text", 0, NN_OPT_STRING, &vtext_path, "FILE", "validation transcripts", NULL},
@@ -153,7 +193,8 @@ static const nn_option train_opts[] = {
 
 static const nn_cli train_cli = {
     "train-seq2seq", "[options] --feats X.npy --lengths L.npy --text T.tsv -o MODEL\n"
-                     "   or: train-seq2seq decode --help",
+                     "   or: train-seq2seq decode --help\n"
+                     "   or: train-seq2seq transcribe --help",
     "Train an attention encoder-decoder that transcribes utterances: stacked frames -> bidirectional\n"
     "GRU/LSTM encoder -> GRU/LSTM decoder with Bahdanau (additive) or Luong (dot-product) attention,\n"
     "teacher forcing, cross-entropy per token.  Tokens are the words (or characters) of the training\n"
@@ -200,6 +241,8 @@ static int train_main(int argc, char **argv)
     c.emb = emb;
     c.att_units = att_units;
     c.chars = strcmp(text_mode, "chars") == 0;
+    if (audio_path)
+        c.audio = load_audio_settings(audio_path, tr.F);
     if (nn_s2s_vocab_from_texts(&c, tr.text, tr.n) < 0)
         nn_die_lib(text_path);
     if (nn_s2s_fit_norm(&c, tr.x.data, tr.len, tr.n, tr.T) < 0)
@@ -263,6 +306,25 @@ static int train_main(int argc, char **argv)
 }
 
 /* ---- decode ---- */
+
+/* Greedy (bw 1) or beam decoding of every utterance of d (normalized):
+ * out (n, M) ids, olen (n), att (n, M, T') or NULL. */
+static void decode_all(nn_s2s *s, const dataset *d, int bw, int batch, int32_t *out, int64_t *olen, float *att,
+                       int64_t M, int64_t Ta, const char *what)
+{
+    int64_t *idx = nn_alloc((size_t)d->n, sizeof(int64_t));
+    if (!idx)
+        nn_die_lib(NULL);
+    for (int64_t i = 0; i < d->n; i++)
+        idx[i] = i;
+    nn_s2s_data dd = {d->x.data, d->len, d->n, d->T, NULL, NULL, 0};
+    for (int64_t i = 0; i < d->n; i += batch) {
+        int64_t k = d->n - i < batch ? d->n - i : batch;
+        if (nn_s2s_decode(s, &dd, idx + i, k, bw, out + i * M, olen + i, att ? att + i * M * Ta : NULL) < 0)
+            nn_die_lib(what);
+    }
+    free(idx);
+}
 
 static const char *model_path, *search = "greedy", *att_out, *examples = "0";
 static int beam = 4, dbatch = 64;
@@ -334,18 +396,11 @@ static int decode_main(int argc, char **argv)
     }
     int64_t M = c.max_out, Ta = nn_s2s_enc_len(&c, d.T);
     int32_t *out = nn_alloc((size_t)(d.n * M), sizeof(int32_t));
-    int64_t *olen = nn_alloc((size_t)d.n, sizeof(int64_t)), *idx = nn_alloc((size_t)d.n, sizeof(int64_t));
+    int64_t *olen = nn_alloc((size_t)d.n, sizeof(int64_t));
     float *att = att_out ? nn_alloc((size_t)(d.n * M), (size_t)Ta * sizeof(float)) : NULL;
-    if (!out || !olen || !idx || (att_out && !att))
+    if (!out || !olen || (att_out && !att))
         nn_die_lib(NULL);
-    for (int64_t i = 0; i < d.n; i++)
-        idx[i] = i;
-    nn_s2s_data dd = {d.x.data, d.len, d.n, d.T, NULL, NULL, 0};
-    for (int64_t i = 0; i < d.n; i += dbatch) {
-        int64_t k = d.n - i < dbatch ? d.n - i : dbatch;
-        if (nn_s2s_decode(&s, &dd, idx + i, k, bw, out + i * M, olen + i, att ? att + i * M * Ta : NULL) < 0)
-            nn_die_lib(feats_path);
-    }
+    decode_all(&s, &d, bw, dbatch, out, olen, att, M, Ta, feats_path);
     nn_output o;
     if (nn_output_open(&o, out_path) < 0)
         nn_die_lib(out_path);
@@ -371,10 +426,173 @@ static int decode_main(int argc, char **argv)
         nn_die_lib(out_path);
     free(out);
     free(olen);
-    free(idx);
     free(att);
     free(ex);
     dataset_free(&d);
+    nn_s2s_config_free(&c);
+    nn_model_free(m);
+    return 0;
+}
+
+/* ---- transcribe: WAV files straight to text ---- */
+
+static const nn_option transcribe_opts[] = {
+    {"model", 'm', NN_OPT_STRING, &model_path, "FILE",
+     "a model trained with --audio-settings (required)", NULL},
+    {"search", 0, NN_OPT_CHOICE, &search, "HOW", "greedy, or beam search of --beam hypotheses", "greedy|beam"},
+    {"beam", 0, NN_OPT_INT, &beam, "N", "beam width for --search beam", NULL},
+    {"batch", 'b', NN_OPT_INT, &dbatch, "N", "utterances per encoder batch", NULL},
+    {"output", 'o', NN_OPT_STRING, &out_path, "FILE", "TSV of path and text, header row", NULL},
+    {"quiet", 'q', NN_OPT_FLAG, &nn_quiet, NULL, "no messages on stderr", NULL},
+    {0}};
+
+static const nn_cli transcribe_cli = {
+    "train-seq2seq transcribe", "--model MODEL [options] WAV... | -",
+    "Transcribe recordings: each WAV file (or, with '-', each path on a line of stdin) goes through\n"
+    "the audio front end whose settings the model keeps (audio-features --settings, given to the\n"
+    "trainer as --audio-settings), then the model's normalization and decoder.  The same text as\n"
+    "audio-features followed by decode.",
+    transcribe_opts, 1, -1};
+
+/* Paths from the arguments; '-' (once) adds stdin's non-empty lines, which
+ * live in *stdin_buf.  A tab or newline in a path could not go into the TSV. */
+static char **wav_paths(char **args, int nargs, int64_t *n, uint8_t **stdin_buf)
+{
+    size_t len = 0, cap = (size_t)nargs;
+    *stdin_buf = NULL;
+    for (int i = 0; i < nargs; i++)
+        if (strcmp(args[i], "-") == 0) {
+            if (*stdin_buf)
+                nn_usage("'-' (paths from stdin) given twice");
+            if (nn_read_all("-", stdin_buf, &len) < 0)
+                nn_die_lib("-");
+            uint8_t *b = nn_realloc(*stdin_buf, len + 1, 1);
+            if (!b)
+                nn_die_lib(NULL);
+            b[len] = 0;
+            if (memchr(b, 0, len))
+                nn_die("-", "a NUL byte in the list of paths");
+            *stdin_buf = b;
+            for (size_t k = 0; k < len; k++)
+                cap += b[k] == '\n';
+            cap++;
+        }
+    char **p = nn_alloc(cap ? cap : 1, sizeof *p);
+    if (!p)
+        nn_die_lib(NULL);
+    *n = 0;
+    for (int i = 0; i < nargs; i++) {
+        if (strcmp(args[i], "-") != 0) {
+            p[(*n)++] = args[i];
+            continue;
+        }
+        for (char *line = (char *)*stdin_buf; line && *line;) {
+            char *e = strchr(line, '\n');
+            if (e)
+                *e = 0;
+            size_t l = strlen(line);
+            if (l && line[l - 1] == '\r')
+                line[--l] = 0;
+            if (l)
+                p[(*n)++] = line;
+            line = e ? e + 1 : NULL;
+        }
+    }
+    for (int64_t i = 0; i < *n; i++)
+        if (strpbrk(p[i], "\t\n"))
+            nn_die(p[i], "a tab or newline in the path cannot go into the output TSV");
+    return p;
+}
+
+static int transcribe_main(int argc, char **argv)
+{
+    char **args;
+    out_path = "-";
+    int nargs = nn_cli_parse(&transcribe_cli, argc, argv, &args);
+    if (!model_path)
+        nn_usage("--model is required");
+    if (beam < 1 || beam > 64 || dbatch < 1)
+        nn_usage("--beam must be in 1..64, --batch positive");
+    int bw = strcmp(search, "beam") == 0 ? beam : 1;
+    nn_model *m;
+    nn_safetensors st;
+    if (nn_model_load(model_path, &m, &st) < 0)
+        nn_die_lib(model_path);
+    nn_s2s_config c;
+    if (nn_s2s_config_from_st(&st, &c) < 0)
+        nn_die_lib(model_path);
+    nn_st_free(&st);
+    if (!c.audio)
+        nn_die(model_path, "the model keeps no audio settings: train it with --audio-settings FILE "
+                           "(written by audio-features --settings)");
+    nn_audio_settings as;
+    nn_mel_config mc;
+    nn_mel *mel = NULL;
+    if (nn_audio_settings_parse(c.audio, &as) < 0 || nn_audio_settings_mel(&as, &mc) < 0 || !(mel = nn_mel_new(&mc)))
+        nn_die_lib(model_path);
+    if (nn_mel_dim(mel) != c.feat)
+        nn_die(model_path, "its audio settings give %d features per frame, the model takes %" PRId64,
+               nn_mel_dim(mel), c.feat);
+    nn_s2s s;
+    if (nn_s2s_init(&s, m, &c) < 0)
+        nn_die_lib(model_path);
+
+    uint8_t *stdin_buf;
+    int64_t n;
+    char **paths = wav_paths(args, nargs, &n, &stdin_buf);
+    if (n == 0)
+        nn_usage("no WAV files given");
+    /* features of every file, then one zero-padded (n, T, F) batch */
+    float **f = nn_calloc((size_t)n, sizeof *f);
+    dataset d;
+    memset(&d, 0, sizeof d);
+    d.len = nn_alloc((size_t)n, sizeof(int64_t));
+    if (!f || !d.len)
+        nn_die_lib(NULL);
+    d.n = n;
+    d.F = c.feat;
+    d.T = 1;
+    for (int64_t i = 0; i < n; i++) {
+        if (nn_audio_features_file(mel, as.rate, paths[i], &f[i], &d.len[i]) < 0)
+            nn_die_lib(paths[i]);
+        if (d.len[i] > d.T)
+            d.T = d.len[i];
+    }
+    if (nn_array_alloc(&d.x, NN_F32, 3, (int64_t[]){n, d.T, d.F}) < 0)
+        nn_die_lib(NULL);
+    for (int64_t i = 0; i < n; i++) {
+        memcpy((float *)d.x.data + i * d.T * d.F, f[i], sizeof(float) * (size_t)(d.len[i] * d.F));
+        free(f[i]);
+    }
+    free(f);
+    nn_s2s_apply_norm(&c, d.x.data, d.len, d.n, d.T);
+
+    int64_t M = c.max_out;
+    int32_t *out = nn_alloc((size_t)(n * M), sizeof(int32_t));
+    int64_t *olen = nn_alloc((size_t)n, sizeof(int64_t));
+    if (!out || !olen)
+        nn_die_lib(NULL);
+    decode_all(&s, &d, bw, dbatch, out, olen, NULL, M, 0, model_path);
+    nn_output o;
+    if (nn_output_open(&o, out_path) < 0)
+        nn_die_lib(out_path);
+    fprintf(o.fp, "path\ttext\n");
+    for (int64_t i = 0; i < n; i++) {
+        char *t = nn_s2s_ids_to_text(&c, out + i * M, olen[i]);
+        if (!t)
+            nn_die_lib(NULL);
+        fprintf(o.fp, "%s\t%s\n", paths[i], t);
+        free(t);
+    }
+    if (nn_output_commit(&o) < 0)
+        nn_die_lib(out_path);
+    free(out);
+    free(olen);
+    free(paths);
+    free(stdin_buf);
+    free(args);
+    dataset_free(&d);
+    nn_mel_free(mel);
     nn_s2s_config_free(&c);
     nn_model_free(m);
     return 0;
@@ -384,5 +602,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "decode") == 0)
         return decode_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "transcribe") == 0)
+        return transcribe_main(argc - 1, argv + 1);
     return train_main(argc, argv);
 }

@@ -3,6 +3,7 @@
  * decoding in seq2seq_decode.c. */
 #include "nn/seq2seq.h"
 
+#include "audio/features.h"
 #include "core/error.h"
 #include "core/mem.h"
 
@@ -36,8 +37,10 @@ void nn_s2s_config_free(nn_s2s_config *c)
     free(c->tokens);
     free(c->mean);
     free(c->std);
+    free(c->audio);
     c->tokens = NULL;
     c->mean = c->std = NULL;
+    c->audio = NULL;
     c->vocab = 0;
 }
 
@@ -362,7 +365,7 @@ int nn_s2s_config_to_st(const nn_s2s_config *c, nn_safetensors *st)
         p += sprintf(p, i ? "\n%s" : "%s", c->tokens[i]);
     int rc = nn_st_set_meta(st, "seq2seq.tokens", t);
     free(t);
-    if (rc < 0)
+    if (rc < 0 || (c->audio && nn_st_set_meta(st, "seq2seq.audio", c->audio) < 0))
         return -1;
     if (c->mean && c->std) {
         char *ms = join_floats(c->mean, c->feat), *ss = join_floats(c->std, c->feat);
@@ -457,6 +460,20 @@ int nn_s2s_config_from_st(const nn_safetensors *st, nn_s2s_config *c)
             nn_s2s_config_free(c);
             return nn_set_error("seq2seq metadata: the token list does not start with <pad> <s> </s>");
         }
+    const char *audio = nn_st_meta(st, "seq2seq.audio");
+    if (audio) {
+        nn_audio_settings as;
+        if (nn_audio_settings_parse(audio, &as) < 0) {
+            char why[256]; /* the message is rewritten from a copy, not from itself */
+            snprintf(why, sizeof why, "%s", nn_last_error());
+            nn_s2s_config_free(c);
+            return nn_set_error("metadata seq2seq.audio: %s", why);
+        }
+        if (!(c->audio = dup_n(audio, strlen(audio)))) {
+            nn_s2s_config_free(c);
+            return -1;
+        }
+    }
     const char *ms = nn_st_meta(st, "seq2seq.mean"), *ss = nn_st_meta(st, "seq2seq.std");
     if (ms && ss) {
         c->mean = parse_floats(ms, c->feat);

@@ -22,7 +22,8 @@
  * "decoder" (a recurrent layer holding the cell's weights in Keras's
  * layout) and "output"; the parts the attention kind does not use are
  * absent.  Settings, the token list and the feature normalization are in
- * the file's metadata (seq2seq.*). */
+ * the file's metadata (seq2seq.*), with the audio front end's settings
+ * (seq2seq.audio) when the trainer was given them. */
 #ifndef NN_NN_SEQ2SEQ_H
 #define NN_NN_SEQ2SEQ_H
 
@@ -49,6 +50,8 @@ typedef struct {
     int64_t vocab;       /* V = 3 specials + tokens */
     char **tokens;       /* (V) "<pad>" "<s>" "</s>" then the tokens */
     float *mean, *std;   /* (F) feature normalization, or NULL */
+    char *audio;         /* audio-features settings (audio/features.h text
+                          * form) that made the features, or NULL */
 } nn_s2s_config;
 
 void nn_s2s_defaults(nn_s2s_config *c);

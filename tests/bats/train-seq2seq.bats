@@ -216,3 +216,67 @@ nothing_written() {
   train "$D/resumed.st" 3 -s 7 --checkpoint "$D/ck.st" --resume
   cmp "$D/whole.st" "$D/resumed.st"
 }
+
+# sounds DIR: demo recordings, 60 training and 6 test utterances, features
+# with their settings (20 mel bands)
+sounds() {
+  "$B/make-demo-data" sounds -n 6 -k 2 "$1/f" >/dev/null 2>&1
+  "$B/make-utterances" -q --out "$1/u" --count-train 60 --count-test 6 "$1/f/recordings"
+  awk -F '\t' -v d="$1" 'NR > 1 && $4 == "train" { print d "/u/" $0 }' "$1/u/utterances.tsv" > "$1/wtrain.tsv"
+  awk -F '\t' -v d="$1" 'NR > 1 && $4 == "test" { print d "/u/" $0 }' "$1/u/utterances.tsv" > "$1/wtest.tsv"
+  "$B/audio-features" -q --mels 20 --hop-ms 12.5 --list "$1/wtrain.tsv" -o "$1/wx.npy" --lengths "$1/wl.npy" \
+    --settings "$1/audio.tsv"
+  "$B/audio-features" -q --mels 20 --hop-ms 12.5 --list "$1/wtest.tsv" -o "$1/vx.npy" --lengths "$1/vl.npy"
+}
+
+@test "transcribe: WAV files straight to text with the settings kept in the model, as audio-features + decode" {
+  sounds "$D"
+  grep -qx "$(printf 'mels\t20')" "$D/audio.tsv"
+  grep -qx "$(printf 'hop-ms\t12.5')" "$D/audio.tsv"
+  "$B/train-seq2seq" --feats "$D/wx.npy" --lengths "$D/wl.npy" --text "$D/wtrain.tsv" --audio-settings "$D/audio.tsv" \
+    --enc-units 8 --dec-units 8 --att-units 8 --embedding 4 -e 2 -q -o "$D/m.st"
+  "$B/train-seq2seq" decode -m "$D/m.st" --feats "$D/vx.npy" --lengths "$D/vl.npy" -o "$D/dec.tsv"
+  cut -f 1 "$D/wtest.tsv" | "$B/train-seq2seq" transcribe -m "$D/m.st" - > "$D/tr.tsv"
+  [ "$(head -n 1 "$D/tr.tsv")" = "$(printf 'path\ttext')" ]
+  [ "$(wc -l < "$D/tr.tsv")" -eq 7 ]
+  # the same paths in order, the same texts as decoding the features
+  diff <(tail -n +2 "$D/tr.tsv" | cut -f 1) <(cut -f 1 "$D/wtest.tsv")
+  diff <(tail -n +2 "$D/tr.tsv" | cut -f 2) <(tail -n +2 "$D/dec.tsv" | cut -f 2)
+  # one file as an argument, beam search
+  run "$B/train-seq2seq" transcribe -m "$D/m.st" --search beam --beam 3 "$(head -n 1 "$D/wtest.tsv" | cut -f 1)"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 2 ]
+}
+
+@test "transcribe and --audio-settings: bad input gives clear errors" {
+  sounds "$D"
+  # settings that do not give the features' width
+  "$B/audio-features" -q --mels 21 -o "$D/x21.npy" "$(head -n 1 "$D/wtest.tsv" | cut -f 1)" --settings "$D/a21.tsv"
+  run -1 "$B/train-seq2seq" --feats "$D/wx.npy" --lengths "$D/wl.npy" --text "$D/wtrain.tsv" --audio-settings "$D/a21.tsv" \
+    -e 1 -q -o "$D/m.st"
+  [[ "$output" == *"a21.tsv: these settings give 21 features per frame, the training features have 20"* ]]
+  [ ! -e "$D/m.st" ]
+  printf 'mels\t20\nwindow\t25\n' > "$D/bad.tsv"
+  run -1 "$B/train-seq2seq" --feats "$D/wx.npy" --lengths "$D/wl.npy" --text "$D/wtrain.tsv" --audio-settings "$D/bad.tsv" \
+    -e 1 -q -o "$D/m.st"
+  [[ "$output" == *"bad.tsv: audio settings: unknown option 'window'"* ]]
+  printf 'mels\ttwenty\n' > "$D/bad.tsv"
+  run -1 "$B/train-seq2seq" --feats "$D/wx.npy" --lengths "$D/wl.npy" --text "$D/wtrain.tsv" --audio-settings "$D/bad.tsv" \
+    -e 1 -q -o "$D/m.st"
+  [[ "$output" == *"'twenty' is not a valid value of mels"* ]]
+  # a model without the settings, a missing file, no file, a corrupt WAV
+  "$B/train-seq2seq" --feats "$D/wx.npy" --lengths "$D/wl.npy" --text "$D/wtrain.tsv" --enc-units 8 --dec-units 8 \
+    -e 1 -q -o "$D/plain.st"
+  w=$(head -n 1 "$D/wtest.tsv" | cut -f 1)
+  run -1 "$B/train-seq2seq" transcribe -m "$D/plain.st" "$w"
+  [[ "$output" == *"plain.st: the model keeps no audio settings"* ]]
+  "$B/train-seq2seq" --feats "$D/wx.npy" --lengths "$D/wl.npy" --text "$D/wtrain.tsv" --audio-settings "$D/audio.tsv" \
+    --enc-units 8 --dec-units 8 -e 1 -q -o "$D/m.st"
+  run -1 "$B/train-seq2seq" transcribe -m "$D/m.st" "$D/nosuch.wav"
+  [[ "$output" == *"nosuch.wav: cannot open"* ]]
+  head -c 30 "$w" > "$D/cut.wav"
+  run -1 "$B/train-seq2seq" transcribe -m "$D/m.st" -o "$D/out.tsv" "$w" "$D/cut.wav"
+  [[ "$output" == *"cut.wav: "* ]]
+  [ ! -e "$D/out.tsv" ]
+  run -2 "$B/train-seq2seq" transcribe -m "$D/m.st"
+}
