@@ -139,11 +139,28 @@ fit_vae() {
     fresh $m.codes_$s.npy $m.safetensors || train-vae encode $T -o $m.codes_$s.npy $m.safetensors x_$s.npy
   done
   case $m in
-    vae-2) # The decoded 2-D latent space: (15*28, 15*28) -> one image (1, 420, 420) for plot grid.
-      fresh $m.manifold.npy $m.safetensors || train-vae grid -n 15 -o $m.manifold.npy $m.safetensors
-      fresh $m.manifold.png $m.manifold.npy ||
-        npy reshape -s 1,-1,$(npy info $m.manifold.npy | awk -F '\t' '$1 == "shape" {print $2}' | sed 's/.*, \([0-9]*\))/\1/') \
-          $m.manifold.npy | plot grid -o $m.manifold.png - ;;
+    vae-2) # The decoded 2-D latent space, z through the normal quantile of probabilities in
+      # [0.05, 0.95] and in the extreme [0.000005, 0.999995]: (30*28, 30*28) -> one image
+      # (1, 840, 840) for plot grid.
+      for g in manifold manifold_extreme; do
+        ext=
+        [ $g = manifold_extreme ] && ext=--extreme
+        fresh $m.$g.npy $m.safetensors || train-vae grid -n 30 $ext -o $m.$g.npy $m.safetensors
+        fresh $m.$g.png $m.$g.npy ||
+          npy reshape -s 1,-1,$(npy info $m.$g.npy | awk -F '\t' '$1 == "shape" {print $2}' | sed 's/.*, \([0-9]*\))/\1/') \
+            $m.$g.npy | plot grid -o $m.$g.png -
+      done
+      # What the encoder says about each test image: mu, and the variance exp(logvar).
+      fresh $m.logvar_test.npy $m.safetensors ||
+        train-vae encode $T --logvar $m.logvar_test.npy -o /dev/null $m.safetensors x_test.npy
+      fresh $m.mu_hist.svg $m.codes_test.npy ||
+        plot hist -b 60 --title "$m: mu of the test images (both dimensions)" --xlabel mu --ylabel values \
+          -o $m.mu_hist.svg $m.codes_test.npy
+      fresh $m.var_hist.svg $m.logvar_test.npy || {
+        { echo variance; npy to-tsv $m.logvar_test.npy | tr '\t' '\n' | awk '{ printf "%.6g\n", exp($1) }'; } > $m.vae_variance.tsv
+        plot hist -b 60 --title "$m: variance exp(logvar) of the test images (both dimensions)" --xlabel variance \
+          --ylabel values -o $m.var_hist.svg $m.vae_variance.tsv
+      } ;;
     cat-vae) # One image per category, then samples; the most likely category as a clustering.
       fresh $m.grid.npy $m.safetensors || train-vae grid --samples 10 -o $m.grid.npy $m.safetensors
       fresh $m.grid.png $m.grid.npy || plot grid -s 2 -o $m.grid.png $m.grid.npy
@@ -229,7 +246,10 @@ write_report() {
       [ -f $m.history.tsv ] && echo "@image $m.history.svg Training curve"
       echo "@image $m.recon.png Test images (top) and their reconstructions (bottom)"
       [ -f $m.codes.svg ] && echo "@image $m.codes.svg $m: the 2-D test codes coloured by digit"
-      [ -f $m.manifold.png ] && echo "@image $m.manifold.png $m: decoded images over a 15 x 15 grid of the 2-D latent space"
+      [ -f $m.manifold.png ] && echo "@image $m.manifold.png $m: decoded images over a 30 x 30 grid of the 2-D latent space (z through the normal quantile of 0.05 to 0.95)"
+      [ -f $m.manifold_extreme.png ] && echo "@image $m.manifold_extreme.png $m: the same grid over the extreme range (quantiles of 0.000005 to 0.999995, z from -4.4 to 4.4)"
+      [ -f $m.mu_hist.svg ] && echo "@image $m.mu_hist.svg $m: histogram of mu over the test images"
+      [ -f $m.var_hist.svg ] && echo "@image $m.var_hist.svg $m: histogram of the variance over the test images"
       [ -f $m.grid.png ] && echo "@image $m.grid.png $m: one image per category, then random samples"
       [ -f $m.cluster.tsv ] && echo "@table $m.cluster.tsv $m: the categories as clusters"
       true

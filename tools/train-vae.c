@@ -255,7 +255,7 @@ static int cmd_train(int argc, char **argv)
 
 /* ---- commands on a trained model ---- */
 
-static const char *use_out = "-";
+static const char *use_out = "-", *logvar_out = NULL;
 static int grid_n = 15, samples = 0, extreme = 0;
 static double q_lo = 0.05, q_hi = 0.95;
 static int64_t grid_seed = 1;
@@ -298,20 +298,34 @@ static const nn_option io_opts[] = {
     {"output", 'o', NN_OPT_STRING, &use_out, "FILE", "output .npy", NULL},
     {0}};
 
+static const nn_option encode_opts[] = {
+    {"output", 'o', NN_OPT_STRING, &use_out, "FILE", "output .npy", NULL},
+    {"logvar", 0, NN_OPT_STRING, &logvar_out, "FILE", "vae: also the log-variances (N, d) as .npy", NULL},
+    {0}};
+
 static int cmd_encode(int argc, char **argv)
 {
     static const nn_cli cli = {"train-vae encode", "[options] MODEL IMAGES.npy",
-                               "Codes of images (N, d): the code of an ae, mu of a vae, the category\n"
-                               "probabilities softmax(logits / tau) of a cat-vae.",
-                               io_opts, 2, 2};
+                               "Codes of images (N, d): the code of an ae, mu of a vae (and with --logvar\n"
+                               "its log-variance), the category probabilities softmax(logits / tau) of a\n"
+                               "cat-vae.",
+                               encode_opts, 2, 2};
     use u;
     use_open(&u, &cli, argc, argv, 1);
+    if (logvar_out && u.a.c.kind != NN_AE_VAE)
+        nn_die(u.args[0], "--logvar: only a vae has a log-variance");
     int64_t n = u.x.shape[0], d = nn_ae_encode_size(&u.a);
     float *codes = nn_alloc((size_t)n, (size_t)d * sizeof(float));
-    if (!codes || nn_ae_encode(&u.a, u.x.data, n, codes) < 0)
+    float *lv = logvar_out ? nn_alloc((size_t)n, (size_t)d * sizeof(float)) : NULL;
+    if (!codes || (logvar_out && !lv))
+        nn_die_lib(NULL);
+    if (logvar_out ? nn_ae_encode_gaussian(&u.a, u.x.data, n, codes, lv) < 0 : nn_ae_encode(&u.a, u.x.data, n, codes) < 0)
         nn_die_lib(u.args[1]);
     save_array(use_out, codes, 2, (int64_t[]){n, d});
+    if (logvar_out)
+        save_array(logvar_out, lv, 2, (int64_t[]){n, d});
     free(codes);
+    free(lv);
     use_close(&u);
     return 0;
 }
@@ -364,7 +378,7 @@ static const nn_option grid_opts[] = {
     {"n", 'n', NN_OPT_INT, &grid_n, "N", "vae: N x N grid", NULL},
     {"lo", 0, NN_OPT_DOUBLE, &q_lo, "P", "vae: lowest probability of the grid (through the normal quantile)", NULL},
     {"hi", 0, NN_OPT_DOUBLE, &q_hi, "P", "vae: highest probability", NULL},
-    {"extreme", 0, NN_OPT_FLAG, &extreme, NULL, "vae: the extreme range, probabilities 0.001 to 0.999", NULL},
+    {"extreme", 0, NN_OPT_FLAG, &extreme, NULL, "vae: the extreme range, probabilities 0.000005 to 0.999995", NULL},
     {"samples", 0, NN_OPT_INT, &samples, "M", "cat-vae: random samples after the one-per-category images", NULL},
     {"seed", 's', NN_OPT_INT64, &grid_seed, "S", "cat-vae: seed of the random samples", NULL},
     {0}};
@@ -375,8 +389,8 @@ static void grid_vae(use *u)
 {
     const nn_ae_config *c = &u->a.c;
     if (extreme) {
-        q_lo = 0.001;
-        q_hi = 0.999;
+        q_lo = 0.000005; /* z from -4.42 to 4.42 */
+        q_hi = 0.999995;
     }
     if (grid_n < 1 || grid_n > 1000 || !(q_lo > 0 && q_lo < q_hi && q_hi < 1))
         nn_usage("need 1 <= n <= 1000 and 0 < lo < hi < 1");

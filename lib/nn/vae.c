@@ -328,6 +328,28 @@ int nn_ae_encode(nn_ae *a, const float *x, int64_t n, float *codes)
     return 0;
 }
 
+int nn_ae_encode_gaussian(nn_ae *a, const float *x, int64_t n, float *mu, float *logvar)
+{
+    if (a->c.kind != NN_AE_VAE)
+        return nn_set_error("only a vae has a mean and a log-variance");
+    int64_t p = a->c.h * a->c.w, d = a->c.latent;
+    if (reserve(a, INFER_BATCH) < 0)
+        return -1;
+    for (int64_t s = 0; s < n; s += INFER_BATCH) {
+        int64_t cnt = n - s < INFER_BATCH ? n - s : INFER_BATCH;
+        const float *h = nn_seq_forward(a->enc, x + s * p, cnt, 0, 0); /* (cnt, 2d): [mu | logvar] rows */
+        if (!h)
+            return -1;
+        for (int64_t i = 0; i < cnt; i++) {
+            if (mu)
+                memcpy(mu + (s + i) * d, h + i * 2 * d, sizeof(float) * (size_t)d);
+            if (logvar)
+                memcpy(logvar + (s + i) * d, h + i * 2 * d + d, sizeof(float) * (size_t)d);
+        }
+    }
+    return 0;
+}
+
 int nn_ae_decode(nn_ae *a, const float *codes, int64_t n, float *images)
 {
     int64_t p = a->c.h * a->c.w, code = nn_ae_code_size(&a->c);

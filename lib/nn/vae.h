@@ -82,6 +82,9 @@ int nn_ae_batch(void *ctx, const int64_t *idx, int64_t n, int train, int val, ui
  *   reconstruct: x -> images, and the mean BCE (Keras-clipped) and squared
  *   error per pixel when bce/mse are not NULL */
 int nn_ae_encode(nn_ae *a, const float *x, int64_t n, float *codes);
+/* vae: mu (n, d) and log-variance (n, d) of q(z|x) together (either may be
+ * NULL); an error for the other kinds. */
+int nn_ae_encode_gaussian(nn_ae *a, const float *x, int64_t n, float *mu, float *logvar);
 int nn_ae_decode(nn_ae *a, const float *codes, int64_t n, float *images);
 int nn_ae_reconstruct(nn_ae *a, const float *x, int64_t n, float *images, double *bce, double *mse);
 /* Width of nn_ae_encode's output. */

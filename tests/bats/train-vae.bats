@@ -203,10 +203,39 @@ make_images() {
   [ "$status" -eq 0 ]
   run "$TV" grid -n 2 --extreme -o "$D/g2.npy" "$D/vae.safetensors"
   [ "$status" -eq 0 ]
+  if [ -x "$NNPIPE_BIN/npy" ]; then
+    # the extreme grid's top-left tile decodes z = (quantile(0.000005), quantile(0.999995))
+    N="$NNPIPE_BIN/npy"
+    printf -- '-4.417173\t4.417173\n' | "$N" from-tsv -o "$D/zc.npy" -
+    "$TV" decode -o "$D/corner.npy" "$D/vae.safetensors" "$D/zc.npy"
+    "$N" slice -r 0:28 "$D/g2.npy" | "$N" reshape -s 56,28 - | "$N" slice -r 0:56:2 - | "$N" reshape -s 1,28,28 -o "$D/tile.npy" -
+    run "$N" compare --tol 1e-4 "$D/corner.npy" "$D/tile.npy"
+    [ "$status" -eq 0 ]
+    # and is not the 0.001 corner the option once used
+    printf -- '-3.090232\t3.090232\n' | "$N" from-tsv -o "$D/zo.npy" -
+    "$TV" decode -o "$D/old.npy" "$D/vae.safetensors" "$D/zo.npy"
+    run "$N" compare --tol 1e-4 "$D/old.npy" "$D/tile.npy"
+    [ "$status" -ne 0 ]
+  fi
+  # mu and log-variance of q(z|x)
+  run "$TV" encode --logvar "$D/lv.npy" -o "$D/mu.npy" "$D/vae.safetensors" "$D/x.npy"
+  [ "$status" -eq 0 ]
+  run "$TV" encode -o "$D/mu2.npy" "$D/vae.safetensors" "$D/x.npy"
+  cmp "$D/mu.npy" "$D/mu2.npy"
+  if [ -x "$NNPIPE_BIN/npy" ]; then
+    run "$NNPIPE_BIN/npy" info "$D/lv.npy"
+    [[ "$output" == *"(16, 2)"* ]]
+    run "$NNPIPE_BIN/npy" compare --tol 1e-3 "$D/lv.npy" "$D/mu.npy"
+    [ "$status" -ne 0 ]
+  fi
   run "$TV" --model cat-vae --categories 4 --epochs 1 --batch 8 -q -o "$D/cat.safetensors" "$D/x.npy"
   [ "$status" -eq 0 ]
   run "$TV" grid --samples 3 -o "$D/c.npy" "$D/cat.safetensors"
   [ "$status" -eq 0 ]
+  run "$TV" encode --logvar "$D/lv.npy" "$D/cat.safetensors" "$D/x.npy"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"cat.safetensors: --logvar: only a vae has a log-variance"* ]]
+  [ ! -e "$D/lv.npy" ] || [ "$D/lv.npy" -ot "$D/cat.safetensors" ]
   if [ -x "$NNPIPE_BIN/npy" ]; then
     run "$NNPIPE_BIN/npy" info "$D/g.npy"
     [[ "$output" == *"(84, 84)"* ]]
