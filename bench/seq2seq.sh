@@ -6,7 +6,8 @@
 # audio-features (40 log-mel bands, 25 ms windows, 10 ms hop).  Model:
 # 3 frames stacked per step, bidirectional GRU 64 encoder, GRU 64
 # decoder, Bahdanau attention 64, embedding 16, Adam 2e-3, clipnorm 5,
-# batch 32.
+# batch 32.  Both sides start from Keras's initializers (the peer's INIT
+# keras; SEQ2SEQ_PEER_INIT=torch gives PyTorch's own defaults instead).
 #
 # Two kinds of runs, with their own epoch budgets (the machine is shared
 # and PyTorch is the slow side):
@@ -17,6 +18,10 @@
 #     several, WER lines give the mean (each seed's WER goes to stderr).
 #   SEQ2SEQ_TIME_EPOCHS (default 2): 1-thread timing runs, ours and
 #     PyTorch's side by side (one core each); 0 skips them.
+#   SEQ2SEQ_PAIRED (default 1): also train PyTorch's model from each seed's
+#     own start (bench/seq2seq_paired.py: train-seq2seq's initial weights
+#     and batch order), so that the pair differs only in arithmetic; the
+#     WER gap of such pairs is the run-to-run noise of this task.
 # Seconds per epoch: training only (no validation), wall clock, from the
 # history's seconds column (ours) and the peer's own timer.  On a shared
 # machine wall clock follows the load, so the 1-thread runs also give CPU
@@ -28,12 +33,15 @@ FSDD=${SHARED_DATA:-../shared/data}/fsdd/recordings
 EPOCHS=${SEQ2SEQ_EPOCHS:-10}
 TEPOCHS=${SEQ2SEQ_TIME_EPOCHS:-2}
 SEEDS=${SEQ2SEQ_SEEDS:-1}
+PINIT=${SEQ2SEQ_PEER_INIT:-keras}
+PAIRED=${SEQ2SEQ_PAIRED:-1}
 if [ ! -d "$FSDD" ]; then
   echo "# seq2seq: $FSDD missing, skipped"
   exit 0
 fi
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 PEER=$(cd "$(dirname "$0")" && pwd)/seq2seq_peer.py
+PAIRED_PEER=$(cd "$(dirname "$0")" && pwd)/seq2seq_paired.py
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 (
@@ -61,7 +69,7 @@ ours() {
 # seconds per epoch in $tmp/q$TAG.
 peer() {
   [ $have_torch = 1 ] || return 0
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$PEER" "$tmp" "$2" "$4" "$3" "$tmp/Q$1.tsv" "$5" 2>/dev/null |
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$PEER" "$tmp" "$2" "$4" "$3" "$tmp/Q$1.tsv" "$5" "$PINIT" 2>/dev/null |
     sed -n 's/^SECONDS_PER_EPOCH //p' > "$tmp/q$1"
 }
 spe() { awk -F '\t' 'NR > 1 { s += $4; n++ } END { if (n) printf "%.2f", s / n }' "$1"; } # history -> s/epoch
@@ -81,7 +89,7 @@ if [ "$TEPOCHS" -gt 0 ]; then
   a=$!
   if [ $have_torch = 1 ]; then
     timed pytorch_1thread env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$PEER" "$tmp" 1 "$TEPOCHS" bahdanau \
-      "$tmp/Qt1.tsv" 1 > "$tmp/qt1" 2>/dev/null
+      "$tmp/Qt1.tsv" 1 "$PINIT" > "$tmp/qt1" 2>/dev/null
   fi
   wait $a || exit 1
   o1=$(spe "$tmp/ht1.tsv")
@@ -95,7 +103,7 @@ fi
 
 # ---- quality runs, 2 threads -------------------------------------------------------------
 mean() { awk '{ if ($1 == "-") bad = 1; s += $1; n++ } END { if (bad || !n) print "-"; else printf "%.4f", s / n }'; }
-: > "$tmp/wo" && : > "$tmp/wp" && : > "$tmp/wn" && : > "$tmp/wb" && : > "$tmp/so" && : > "$tmp/sp"
+: > "$tmp/wo" && : > "$tmp/wp" && : > "$tmp/wn" && : > "$tmp/wb" && : > "$tmp/so" && : > "$tmp/sp" && : > "$tmp/wq"
 for seed in $SEEDS; do
   ours "s$seed" 2 bahdanau "$EPOCHS" "$seed" || exit 1
   spe "$tmp/hs$seed.tsv" >> "$tmp/so" && echo >> "$tmp/so"
@@ -106,9 +114,16 @@ for seed in $SEEDS; do
   ours "n$seed" 2 none "$EPOCHS" "$seed" || exit 1
   wer "$tmp/Pn$seed.tsv" >> "$tmp/wn" && echo >> "$tmp/wn"
   peer "s$seed" 2 bahdanau "$EPOCHS" "$seed"
+  if [ "$PAIRED" = 1 ] && [ $have_torch = 1 ]; then
+    "$BIN/train-seq2seq" -q --feats "$tmp/train_x.npy" --lengths "$tmp/train_len.npy" --text "$tmp/train.tsv" $MODEL \
+      --attention bahdanau -e 0 -s "$seed" -o "$tmp/i$seed.st" 2>/dev/null &&
+      env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$PAIRED_PEER" "$tmp" "$tmp/i$seed.st" "$seed" "$EPOCHS" \
+        "$tmp/R$seed.tsv" > /dev/null 2>&1
+    wer "$tmp/R$seed.tsv" >> "$tmp/wq" && echo >> "$tmp/wq"
+  fi
   grep . "$tmp/qs$seed" >> "$tmp/sp" 2>/dev/null
   wer "$tmp/Qs$seed.tsv" >> "$tmp/wp" && echo >> "$tmp/wp"
-  echo "# seed $seed: WER ours $(tail -n 1 "$tmp/wo") pytorch $(tail -n 1 "$tmp/wp") beam4 $(tail -n 1 "$tmp/wb")" \
+  echo "# seed $seed: WER ours $(tail -n 1 "$tmp/wo") pytorch $(tail -n 1 "$tmp/wp") pytorch-paired $(tail -n 1 "$tmp/wq" 2>/dev/null) beam4 $(tail -n 1 "$tmp/wb")" \
     "no-attention $(tail -n 1 "$tmp/wn"); s/epoch (2 threads) ours $(tail -n 1 "$tmp/so") pytorch $(tail -n 1 "$tmp/sp")" >&2
 done
 o2=$(grep . "$tmp/so" | mean | awk '{ if ($1 == "-") print; else printf "%.2f", $1 }')
@@ -122,6 +137,8 @@ printf 'BENCH\tseq2seq_bahdanau_epoch_2threads\t%s\t%s\ts/epoch\t%s\n' "$o2" "${
 n=$(echo $SEEDS | wc -w)
 printf 'QUALITY\tseq2seq_bahdanau_wer_after_%s_epochs\t%s\t%s\tWER, greedy, 300 utterances of an unseen speaker, mean of %s seed(s)\n' \
   "$EPOCHS" "$(grep . "$tmp/wo" | mean)" "$(grep . "$tmp/wp" | mean)" "$n"
+[ "$PAIRED" = 1 ] && printf 'QUALITY\tseq2seq_bahdanau_wer_paired_after_%s_epochs\t%s\t%s\tWER, greedy, PyTorch from our start and batch order (bench/seq2seq_paired.py), mean of %s seed(s)\n' \
+  "$EPOCHS" "$(grep . "$tmp/wo" | mean)" "$(grep . "$tmp/wq" | mean)" "$n"
 printf 'QUALITY\tseq2seq_beam4_wer_after_%s_epochs\t%s\t-\tWER, beam 4 (ours only)\n' "$EPOCHS" "$(grep . "$tmp/wb" | mean)"
 printf 'QUALITY\tseq2seq_no_attention_wer_after_%s_epochs\t%s\t-\tWER, greedy, encoder final states only (ours only)\n' \
   "$EPOCHS" "$(grep . "$tmp/wn" | mean)"

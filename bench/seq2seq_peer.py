@@ -6,9 +6,13 @@ attention (or none: the encoder's final states), logits from [state;
 context], teacher forcing, cross-entropy per real token, Adam with each
 gradient tensor clipped to norm 5, batch 32.
 
-usage: seq2seq_peer.py DIR THREADS EPOCHS ATTENTION PRED.tsv [SEED]
+usage: seq2seq_peer.py DIR THREADS EPOCHS ATTENTION PRED.tsv [SEED [INIT]]
 DIR holds train_x.npy train_len.npy train.tsv test_x.npy test_len.npy
-(TSVs: path, text, ... without header).  Prints SECONDS_PER_EPOCH (wall
+(TSVs: path, text, ... without header).  INIT keras (the default)
+initializes like train-seq2seq (Keras's defaults: Glorot uniform input
+kernels, orthogonal recurrent kernels, zero biases, embeddings uniform in
++-0.05), so both sides train the same model from the same distribution;
+torch keeps PyTorch's own defaults (uniform in +-1/sqrt(fan) everywhere).  Prints SECONDS_PER_EPOCH (wall
 clock) and CPU_SECONDS_PER_EPOCH (all threads), training only."""
 import sys
 import time
@@ -19,6 +23,9 @@ from torch import nn
 
 d, threads, epochs, att, pred_path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 seed = int(sys.argv[6]) if len(sys.argv) > 6 else 1
+init = sys.argv[7] if len(sys.argv) > 7 else "keras"
+if init not in ("keras", "torch"):
+    sys.exit(f"seq2seq_peer.py: INIT must be keras or torch, not {init}")
 torch.set_num_threads(threads)
 torch.manual_seed(seed)
 np.random.seed(seed)
@@ -84,40 +91,78 @@ class Seq2Seq(nn.Module):
         return s, torch.bmm(a[:, None, :], H).squeeze(1), a
 
 
+def keras_init(model):
+    """Keras's defaults, as train-seq2seq uses them.  PyTorch keeps a
+    recurrent layer's gates stacked along the first axis ((3U, in) and
+    (3U, U)) where Keras has (in, 3U) and (U, 3U): the same fans for Glorot,
+    and orthogonal columns of (3U, U) are Keras's orthogonal rows of (U, 3U)."""
+    for name, p in model.named_parameters():
+        if "bias" in name:
+            nn.init.zeros_(p)
+        elif "weight_hh" in name:
+            nn.init.orthogonal_(p)
+        elif name == "emb.weight":
+            nn.init.uniform_(p, -0.05, 0.05)
+        else:
+            nn.init.xavier_uniform_(p)
+
+
 model = Seq2Seq(Xtr.shape[2])
+if init == "keras":
+    keras_init(model)
 opt = torch.optim.Adam(model.parameters(), lr=2e-3, eps=1e-7)
 lossf = nn.CrossEntropyLoss(ignore_index=0)
 n = len(ytr)
 t0, c0 = time.time(), time.process_time()
+def batch_loss(X, E, Y, idx):
+    """Teacher-forced mean cross-entropy per real token (</s> included)."""
+    L = max(len(Y[i]) for i in idx) + 1
+    yin = torch.zeros(len(idx), L, dtype=torch.long)
+    ytg = torch.zeros(len(idx), L, dtype=torch.long)
+    for r, i in enumerate(idx):
+        y = Y[i]
+        yin[r, 0] = 1
+        yin[r, 1:len(y) + 1] = torch.tensor(y)
+        ytg[r, :len(y)] = torch.tensor(y)
+        ytg[r, len(y)] = 2
+    lens = E[idx]
+    x = X[idx][:, :int(lens.max())]
+    H, K, mask, summary, s = model.encode(x, lens)
+    ctx = summary if att == "none" else torch.zeros(len(idx), 2 * U)
+    logits = []
+    for t in range(L):
+        s, ctx, _ = model.step(yin[:, t], s, ctx, H, K, mask, summary)
+        logits.append(model.out(torch.cat([s, ctx], 1)))
+    return lossf(torch.stack(logits, 1).reshape(-1, V), ytg.reshape(-1))
+
+
 for epoch in range(epochs):
     perm = np.random.permutation(n)
+    total, batches = 0.0, 0
     for b in range(0, n, BATCH):
         idx = perm[b:b + BATCH]
-        L = max(len(ytr[i]) for i in idx) + 1
-        yin = torch.zeros(len(idx), L, dtype=torch.long)
-        ytg = torch.zeros(len(idx), L, dtype=torch.long)
-        for r, i in enumerate(idx):
-            y = ytr[i]
-            yin[r, 0] = 1
-            yin[r, 1:len(y) + 1] = torch.tensor(y)
-            ytg[r, :len(y)] = torch.tensor(y)
-            ytg[r, len(y)] = 2
-        lens = Etr[idx]
-        x = Xtr[idx][:, :int(lens.max())]
-        H, K, mask, summary, s = model.encode(x, lens)
-        ctx = summary if att == "none" else torch.zeros(len(idx), 2 * U)
-        logits = []
-        for t in range(L):
-            s, ctx, _ = model.step(yin[:, t], s, ctx, H, K, mask, summary)
-            logits.append(model.out(torch.cat([s, ctx], 1)))
-        loss = lossf(torch.stack(logits, 1).reshape(-1, V), ytg.reshape(-1))
+        loss = batch_loss(Xtr, Etr, ytr, idx)
+        total += float(loss)
+        batches += 1
         opt.zero_grad()
         loss.backward()
         for p in model.parameters():
             nn.utils.clip_grad_norm_([p], 5.0)
         opt.step()
+    print(f"epoch {epoch + 1} loss {total / batches:.6f}", file=sys.stderr)
 secs = (time.time() - t0) / max(epochs, 1)
 cpu = (time.process_time() - c0) / max(epochs, 1)  # all threads of the process
+
+try:
+    tte = texts(f"{d}/test.tsv")
+    yte = [[tid[w] for w in t.split()] for t in tte]
+except (OSError, KeyError):
+    yte = None
+if yte is not None and len(yte) == Xte.shape[0]:
+    with torch.no_grad():
+        tl = [(float(batch_loss(Xte, Ete, yte, np.arange(b, min(b + 64, len(yte))))),
+               sum(len(yte[i]) + 1 for i in range(b, min(b + 64, len(yte))))) for b in range(0, len(yte), 64)]
+    print(f"test loss {sum(a * c for a, c in tl) / sum(c for _, c in tl):.6f}", file=sys.stderr)
 
 with torch.no_grad(), open(pred_path, "w", encoding="utf-8") as f:
     f.write("id\ttext\n")

@@ -206,8 +206,12 @@ static const nn_cli train_cli = {
  * config with its token list and feature normalization (run->ctx) */
 static int settings_meta(const nn_train_run *run, const nn_optim *o, nn_safetensors *st)
 {
-    (void)o;
-    if (nn_s2s_config_to_st(run->ctx, st) < 0 || nn_st_set_meta(st, "train.tool", "train-seq2seq") < 0)
+    char clip[32], pat[32];
+    snprintf(clip, sizeof clip, "%.17g", o->clipnorm);
+    snprintf(pat, sizeof pat, "%d", run->patience);
+    if (nn_s2s_config_to_st(run->ctx, st) < 0 || nn_train_run_meta(run, "train-seq2seq", o->lr, st) < 0 ||
+        nn_st_set_meta(st, "train.optimizer", "adam") < 0 || nn_st_set_meta(st, "train.clipnorm", clip) < 0 ||
+        nn_st_set_meta(st, "train.patience", pat) < 0)
         return -1;
     return 0;
 }

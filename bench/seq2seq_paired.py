@@ -1,0 +1,233 @@
+"""bench/seq2seq_peer.py's model trained from train-seq2seq's own start:
+the initial weights of an nnpipe model file (train-seq2seq -e 0) and the
+batch order train-seq2seq draws for the same seed (lib/math/rng.c,
+reimplemented here: xoshiro256** seeded through splitmix64, one stream per
+epoch, a Fisher-Yates shuffle with rejection sampling).  With the start and
+the order shared, what is left to differ is PyTorch's arithmetic (its GEMMs'
+summation order and its Adam), so the two runs' losses agree to about four
+digits for the first epoch and then drift apart as rounding differences grow:
+the spread of such pairs is the run-to-run noise that no implementation
+choice explains.
+
+usage: seq2seq_paired.py DIR INIT.safetensors SEED EPOCHS PRED.tsv
+DIR as for seq2seq_peer.py (train_x.npy, train_len.npy, train.tsv,
+test_x.npy, test_len.npy).  The model file gives the sizes (GRU cells,
+Bahdanau attention only), the token list and the feature normalization.
+Prints "epoch N loss L" per epoch (mean over utterances of the batch losses,
+as train-seq2seq's history) and writes greedy transcriptions of the test set."""
+import json
+import struct
+import sys
+
+import numpy as np
+import torch
+from torch import nn
+
+M64 = (1 << 64) - 1
+
+
+def splitmix64(x):
+    x = (x + 0x9E3779B97F4A7C15) & M64
+    z = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return x, z ^ (z >> 31)
+
+
+def rotl(x, k):
+    return ((x << k) | (x >> (64 - k))) & M64
+
+
+class NnRng:
+    """nn_rng_split(seed, stream), nn_rng_u64 and nn_rng_below."""
+
+    def __init__(self, seed, stream):
+        _, mixed = splitmix64(seed ^ 0x6A09E667F3BCC909)
+        x = mixed ^ ((stream * 0xD1342543DE82EF95 + 0x2545F4914F6CDD1D) & M64)
+        self.s = []
+        for _ in range(4):
+            x, z = splitmix64(x)
+            self.s.append(z)
+
+    def u64(self):
+        s = self.s
+        result = (rotl((s[1] * 5) & M64, 7) * 9) & M64
+        t = (s[1] << 17) & M64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = rotl(s[3], 45)
+        return result
+
+    def below(self, n):
+        limit = M64 - M64 % n
+        while True:
+            x = self.u64()
+            if x < limit:
+                return x % n
+
+
+def epoch_order(seed, epoch, n):
+    """lib/nn/train.c: identity, then nn_rng_shuffle_i64 with stream = epoch."""
+    a, r = list(range(n)), NnRng(seed, epoch)
+    for i in range(n - 1, 0, -1):
+        j = r.below(i + 1)
+        a[i], a[j] = a[j], a[i]
+    return a
+
+
+def load_st(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        hdr = json.loads(f.read(n))
+        data = f.read()
+    meta = hdr.pop("__metadata__", {})
+    w = {k: np.frombuffer(data[v["data_offsets"][0]:v["data_offsets"][1]], dtype="<f4").reshape(v["shape"]).copy()
+         for k, v in hdr.items()}
+    return w, meta
+
+
+d, init_path, seed, epochs, pred_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+torch.set_num_threads(1)
+W, meta = load_st(init_path)
+if meta.get("seq2seq.cell") != "gru" or meta.get("seq2seq.attention") != "bahdanau":
+    sys.exit("seq2seq_paired.py: only GRU cells with Bahdanau attention")
+STACK, U, UD = int(meta["seq2seq.stack"]), int(meta["seq2seq.enc_units"]), int(meta["seq2seq.dec_units"])
+EMB, A, MAX_OUT, BATCH = int(meta["seq2seq.embedding"]), int(meta["seq2seq.att_units"]), int(meta["seq2seq.max_out"]), 32
+tokens = meta["seq2seq.tokens"].split("\n")
+tid = {w: i for i, w in enumerate(tokens)}
+V = len(tokens)
+mean = np.array([float(v) for v in meta["seq2seq.mean"].split(",")])
+std = np.array([float(v) for v in meta["seq2seq.std"].split(",")])
+
+
+def texts(path):
+    with open(path, encoding="utf-8") as f:
+        return [line.rstrip("\n").split("\t")[1] for line in f if line.strip()]
+
+
+def prepare(x, lens):
+    x = (x - mean) / std
+    x[np.arange(x.shape[1])[None, :] >= lens[:, None]] = 0
+    n, t, f = x.shape
+    tp = (t + STACK - 1) // STACK
+    x = np.concatenate([x, np.zeros((n, tp * STACK - t, f), x.dtype)], 1).reshape(n, tp, STACK * f)
+    return torch.tensor(x, dtype=torch.float32), torch.tensor((lens + STACK - 1) // STACK)
+
+
+def dataset(split, with_text):
+    x, lens = np.load(f"{d}/{split}_x.npy"), np.load(f"{d}/{split}_len.npy").astype(np.int64)
+    X, E = prepare(x, lens)
+    return X, E, [[tid[w] for w in t.split()] for t in texts(f"{d}/{split}.tsv")] if with_text else None
+
+
+Xtr, Etr, Ytr = dataset("train", True)
+Xte, Ete, _ = dataset("test", False)
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self, fin):
+        super().__init__()
+        self.enc = nn.GRU(fin, U, batch_first=True, bidirectional=True)
+        self.bridge = nn.Linear(2 * U, UD)
+        self.emb = nn.Embedding(V, EMB)
+        self.cell = nn.GRUCell(EMB + 2 * U, UD)
+        self.out = nn.Linear(UD + 2 * U, V)
+        self.keys, self.query, self.v = nn.Linear(2 * U, A), nn.Linear(UD, A), nn.Linear(A, 1, bias=False)
+
+    def encode(self, x, lens):
+        packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
+        out, hn = self.enc(packed)
+        H, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+        summary = torch.cat([hn[0], hn[1]], 1)
+        mask = torch.arange(x.shape[1])[None, :] < lens[:, None]
+        return H, self.keys(H), mask, torch.tanh(self.bridge(summary))
+
+    def step(self, tok, s, ctx, H, K, mask):
+        s = self.cell(torch.cat([self.emb(tok), ctx], 1), s)
+        e = self.v(torch.tanh(self.query(s)[:, None, :] + K)).squeeze(2).masked_fill(~mask, float("-inf"))
+        return s, torch.bmm(torch.softmax(e, 1)[:, None, :], H).squeeze(1)
+
+
+def gates(w, u):
+    """Keras gate order z, r, h along the last axis -> PyTorch's r, z, n"""
+    return np.concatenate([w[..., u:2 * u], w[..., :u], w[..., 2 * u:]], axis=-1)
+
+
+model = Seq2Seq(Xtr.shape[2])
+with torch.no_grad():
+    def put(p, a):
+        p.copy_(torch.tensor(np.ascontiguousarray(a)))
+    k, r, b = (W["encoder.bidirectional." + n] for n in ("kernel", "recurrent_kernel", "bias"))
+    for di, suffix in ((0, ""), (1, "_reverse")):  # (2, in, 3U): forward, backward
+        put(getattr(model.enc, "weight_ih_l0" + suffix), gates(k[di], U).T)
+        put(getattr(model.enc, "weight_hh_l0" + suffix), gates(r[di], U).T)
+        put(getattr(model.enc, "bias_ih_l0" + suffix), gates(b[di, 0], U))
+        put(getattr(model.enc, "bias_hh_l0" + suffix), gates(b[di, 1], U))
+    for mod, part in ((model.bridge, "bridge.dense"), (model.keys, "keys.dense_1"), (model.query, "query.dense_2"),
+                      (model.out, "output.dense_4")):
+        put(mod.weight, W[part + ".kernel"].T)
+        put(mod.bias, W[part + ".bias"])
+    put(model.v.weight, W["score.dense_3.kernel"].T)
+    put(model.emb.weight, W["embed.embedding.embeddings"])
+    put(model.cell.weight_ih, gates(W["decoder.gru.kernel"], UD).T)
+    put(model.cell.weight_hh, gates(W["decoder.gru.recurrent_kernel"], UD).T)
+    put(model.cell.bias_ih, gates(W["decoder.gru.bias"][0], UD))
+    put(model.cell.bias_hh, gates(W["decoder.gru.bias"][1], UD))
+
+opt = torch.optim.Adam(model.parameters(), lr=float(meta.get("train.lr", 2e-3)), eps=1e-7)
+clip = float(meta.get("train.clipnorm", 5))
+lossf = nn.CrossEntropyLoss(ignore_index=0)
+for epoch in range(epochs):
+    perm, total = epoch_order(seed, epoch, len(Ytr)), 0.0
+    for b0 in range(0, len(perm), BATCH):
+        idx = perm[b0:b0 + BATCH]
+        L = max(len(Ytr[i]) for i in idx) + 1
+        yin = torch.zeros(len(idx), L, dtype=torch.long)
+        ytg = torch.zeros(len(idx), L, dtype=torch.long)
+        for row, i in enumerate(idx):
+            y = Ytr[i]
+            yin[row, 0] = 1
+            yin[row, 1:len(y) + 1] = torch.tensor(y)
+            ytg[row, :len(y)] = torch.tensor(y)
+            ytg[row, len(y)] = 2
+        lens = Etr[idx]
+        H, K, mask, s = model.encode(Xtr[idx][:, :int(lens.max())], lens)
+        ctx, logits = torch.zeros(len(idx), 2 * U), []
+        for t in range(L):
+            s, ctx = model.step(yin[:, t], s, ctx, H, K, mask)
+            logits.append(model.out(torch.cat([s, ctx], 1)))
+        loss = lossf(torch.stack(logits, 1).reshape(-1, V), ytg.reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        if clip > 0:
+            for p in model.parameters():
+                nn.utils.clip_grad_norm_([p], clip)
+        opt.step()
+        total += float(loss) * len(idx)
+    print(f"epoch {epoch + 1} loss {total / len(perm):.6f}", flush=True)
+
+with torch.no_grad(), open(pred_path, "w", encoding="utf-8") as f:
+    f.write("id\ttext\n")
+    for b0 in range(0, Xte.shape[0], 64):
+        lens = Ete[b0:b0 + 64]
+        H, K, mask, s = model.encode(Xte[b0:b0 + 64][:, :int(lens.max())], lens)
+        m = H.shape[0]
+        ctx, tok = torch.zeros(m, 2 * U), torch.ones(m, dtype=torch.long)
+        outs, done = [[] for _ in range(m)], [False] * m
+        for t in range(MAX_OUT):
+            s, ctx = model.step(tok, s, ctx, H, K, mask)
+            z = model.out(torch.cat([s, ctx], 1))
+            z[:, :2] = float("-inf")
+            tok = z.argmax(1)
+            for i in range(m):
+                if not done[i]:
+                    if int(tok[i]) == 2:
+                        done[i] = True
+                    else:
+                        outs[i].append(tokens[int(tok[i])])
+            if all(done):
+                break
+        for i in range(m):
+            f.write(f"{b0 + i}\t{' '.join(outs[i])}\n")
