@@ -9,7 +9,11 @@ digits for the first epoch and then drift apart as rounding differences grow:
 the spread of such pairs is the run-to-run noise that no implementation
 choice explains.
 
-usage: seq2seq_paired.py DIR INIT.safetensors SEED EPOCHS PRED.tsv
+usage: seq2seq_paired.py DIR INIT.safetensors SEED EPOCHS PRED.tsv [START [ORDER]]
+START ours (the default: INIT's weights) or torch (Keras's initializers drawn
+by torch.manual_seed(SEED), as seq2seq_peer.py); ORDER ours (the default) or
+numpy (np.random.seed(SEED) permutations, as seq2seq_peer.py): mixing them
+tells whether the start or the order makes a difference.
 DIR as for seq2seq_peer.py (train_x.npy, train_len.npy, train.tsv,
 test_x.npy, test_len.npy).  The model file gives the sizes (GRU cells,
 Bahdanau attention only), the token list and the feature normalization.
@@ -89,7 +93,11 @@ def load_st(path):
 
 
 d, init_path, seed, epochs, pred_path = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+start = sys.argv[6] if len(sys.argv) > 6 else "ours"
+order_kind = sys.argv[7] if len(sys.argv) > 7 else "ours"
 torch.set_num_threads(1)
+torch.manual_seed(seed)
+np.random.seed(seed)
 W, meta = load_st(init_path)
 if meta.get("seq2seq.cell") != "gru" or meta.get("seq2seq.attention") != "bahdanau":
     sys.exit("seq2seq_paired.py: only GRU cells with Bahdanau attention")
@@ -155,8 +163,22 @@ def gates(w, u):
     return np.concatenate([w[..., u:2 * u], w[..., :u], w[..., 2 * u:]], axis=-1)
 
 
-model = Seq2Seq(Xtr.shape[2])
-with torch.no_grad():
+def keras_start(model):
+    """Keras's initializers drawn by PyTorch, as seq2seq_peer.py does."""
+    for name, p in model.named_parameters():
+        if "bias" in name:
+            nn.init.zeros_(p)
+        elif "weight_hh" in name:
+            nn.init.orthogonal_(p)
+        elif name == "emb.weight":
+            nn.init.uniform_(p, -0.05, 0.05)
+        else:
+            nn.init.xavier_uniform_(p)
+
+
+@torch.no_grad()
+def copy_start(model, W):
+    """The weights of an nnpipe model file (Keras layouts) into PyTorch's."""
     def put(p, a):
         p.copy_(torch.tensor(np.ascontiguousarray(a)))
     k, r, b = (W["encoder.bidirectional." + n] for n in ("kernel", "recurrent_kernel", "bias"))
@@ -176,11 +198,19 @@ with torch.no_grad():
     put(model.cell.bias_ih, gates(W["decoder.gru.bias"][0], UD))
     put(model.cell.bias_hh, gates(W["decoder.gru.bias"][1], UD))
 
+
+model = Seq2Seq(Xtr.shape[2])
+if start == "torch":
+    keras_start(model)
+else:
+    copy_start(model, W)
+
 opt = torch.optim.Adam(model.parameters(), lr=float(meta.get("train.lr", 2e-3)), eps=1e-7)
 clip = float(meta.get("train.clipnorm", 5))
 lossf = nn.CrossEntropyLoss(ignore_index=0)
 for epoch in range(epochs):
-    perm, total = epoch_order(seed, epoch, len(Ytr)), 0.0
+    perm = epoch_order(seed, epoch, len(Ytr)) if order_kind == "ours" else list(np.random.permutation(len(Ytr)))
+    total = 0.0
     for b0 in range(0, len(perm), BATCH):
         idx = perm[b0:b0 + BATCH]
         L = max(len(Ytr[i]) for i in idx) + 1
