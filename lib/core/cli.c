@@ -29,7 +29,7 @@ static void vmessage(const char *file, const char *fmt, va_list ap)
     fflush(stdout);
     fprintf(stderr, "%s: ", program_name);
     if (file)
-        fprintf(stderr, "%s: ", strcmp(file, "-") == 0 ? "(stdin)" : file);
+        fprintf(stderr, "%s: ", strcmp(file, "-") != 0 ? file : nn_last_error_on_stdout() ? "(stdout)" : "(stdin)");
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
 }

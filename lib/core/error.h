@@ -25,4 +25,10 @@ int nn_set_verror(const char *fmt, va_list ap);
 /* The message of the last failure in this thread ("" if none). */
 const char *nn_last_error(void);
 
+/* Marks the last failure as one of writing to standard output, so that a
+ * tool names the file "-" as (stdout) instead of (stdin); nn_set_error()
+ * clears the mark. */
+void nn_error_on_stdout(void);
+int nn_last_error_on_stdout(void);
+
 #endif

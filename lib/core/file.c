@@ -125,6 +125,14 @@ static void release(nn_output *out)
     out->slot = -1;
 }
 
+int nn_write_failed(FILE *fp, int err)
+{
+    nn_set_error("write error: %s", strerror(err));
+    if (fp == stdout)
+        nn_error_on_stdout();
+    return -1;
+}
+
 int nn_output_commit(nn_output *out)
 {
     if (!out->fp)
@@ -136,8 +144,9 @@ int nn_output_commit(nn_output *out)
             bad = 1;
             e = errno;
         }
+        FILE *fp = out->fp;
         release(out);
-        return bad ? nn_set_error("write error: %s", strerror(e)) : 0;
+        return bad ? nn_write_failed(fp, e) : 0;
     }
     int bad = fflush(out->fp) != 0 || ferror(out->fp);
     int e = errno;

@@ -33,6 +33,9 @@ int nn_output_open(nn_output *out, const char *path);
 int nn_output_commit(nn_output *out);
 /* Close and remove the temporary file. */
 void nn_output_abort(nn_output *out);
+/* A failed write to fp (err: its errno): sets "write error: ..." and, when
+ * fp is stdout, marks the error as about stdout (core/error.h).  -1. */
+int nn_write_failed(FILE *fp, int err);
 /* Called from signal handlers: unlink every uncommitted temporary file. */
 void nn_output_cleanup_signal(void);
 

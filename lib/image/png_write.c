@@ -157,10 +157,10 @@ int nn_png_save(const char *path, const uint8_t *pixels, int width, int height, 
         return -1;
     }
     if (fwrite(png, 1, len, o.fp) != len) {
-        int e = errno;
+        nn_write_failed(o.fp, errno);
         free(png);
         nn_output_abort(&o);
-        return nn_set_error("write error: %s", strerror(e));
+        return -1;
     }
     free(png);
     return nn_output_commit(&o);

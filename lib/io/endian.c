@@ -1,6 +1,7 @@
 #include "io/endian.h"
 
 #include "core/error.h"
+#include "core/file.h"
 
 #include <errno.h>
 #include <string.h>
@@ -27,7 +28,7 @@ int nn_write_le(FILE *fp, const void *data, size_t n, size_t esize)
 {
     if (!nn_host_is_big_endian() || esize == 1) {
         if (n && fwrite(data, esize, n, fp) != n)
-            return nn_set_error("write error: %s", strerror(errno));
+            return nn_write_failed(fp, errno);
         return 0;
     }
     uint8_t tmp[4096];
@@ -38,7 +39,7 @@ int nn_write_le(FILE *fp, const void *data, size_t n, size_t esize)
         memcpy(tmp, p, k * esize);
         nn_swap_bytes(tmp, k, esize);
         if (fwrite(tmp, esize, k, fp) != k)
-            return nn_set_error("write error: %s", strerror(errno));
+            return nn_write_failed(fp, errno);
         p += k * esize;
         n -= k;
     }

@@ -155,9 +155,9 @@ int nn_idx_save(const char *path, const nn_array *a)
             rc = -1;
     }
     if (rc) {
-        int e = errno;
+        nn_write_failed(out.fp, errno);
         nn_output_abort(&out);
-        return nn_set_error("write error: %s", strerror(e));
+        return -1;
     }
     return nn_output_commit(&out);
 }

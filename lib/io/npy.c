@@ -608,7 +608,7 @@ int nn_npy_write_fp(FILE *fp, const nn_array *a)
     size_t hlen;
     if (nn_npy_header(a->dtype, a->ndim, a->shape, &hdr, &hlen))
         return -1;
-    int rc = fwrite(hdr, 1, hlen, fp) == hlen ? 0 : nn_set_error("write error: %s", strerror(errno));
+    int rc = fwrite(hdr, 1, hlen, fp) == hlen ? 0 : nn_write_failed(fp, errno);
     free(hdr);
     if (rc == 0)
         rc = nn_write_le(fp, a->data, nn_array_count(a), nn_dtype_size(a->dtype));
@@ -645,11 +645,11 @@ int nn_npy_writer_open(nn_npy_writer *w, const char *path, nn_dtype t, int ndim,
         return -1;
     }
     if (fwrite(hdr, 1, hlen, out->fp) != hlen) {
-        int e = errno;
+        nn_write_failed(out->fp, errno);
         free(hdr);
         nn_output_abort(out);
         free(out);
-        return nn_set_error("write error: %s", strerror(e));
+        return -1;
     }
     free(hdr);
     w->out = out;

@@ -217,7 +217,7 @@ int nn_st_save(const nn_safetensors *st, const char *path)
         len8[i] = (uint8_t)((uint64_t)b.len >> (8 * i));
     int rc = 0;
     if (fwrite(len8, 1, 8, out.fp) != 8 || fwrite(b.data, 1, b.len, out.fp) != b.len)
-        rc = nn_set_error("write error: %s", strerror(errno));
+        rc = nn_write_failed(out.fp, errno);
     nn_jbuf_free(&b);
     for (int i = 0; i < st->count && rc == 0; i++)
         rc = nn_write_le(out.fp, st->arrays[i].data, nn_array_count(&st->arrays[i]), nn_dtype_size(st->arrays[i].dtype));

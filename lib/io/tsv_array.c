@@ -2,6 +2,7 @@
 #include "io/tsv_array.h"
 
 #include "core/error.h"
+#include "core/file.h"
 #include "core/mem.h"
 
 #include <errno.h>
@@ -58,13 +59,13 @@ int nn_tsv_write_rows(FILE *fp, const void *data, nn_dtype t, int64_t rows, int6
     for (int64_t r = 0; r < rows; r++) {
         for (int64_t c = 0; c < row_size; c++, k++) {
             if (c && putc('\t', fp) == EOF)
-                return nn_set_error("write error: %s", strerror(errno));
+                return nn_write_failed(fp, errno);
             int n = nn_tsv_format(num, sizeof num, data, t, k);
             if (fwrite(num, 1, (size_t)n, fp) != (size_t)n)
-                return nn_set_error("write error: %s", strerror(errno));
+                return nn_write_failed(fp, errno);
         }
         if (putc('\n', fp) == EOF)
-            return nn_set_error("write error: %s", strerror(errno));
+            return nn_write_failed(fp, errno);
     }
     return 0;
 }

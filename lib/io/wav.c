@@ -4,6 +4,7 @@
 #include "core/file.h"
 #include "core/mem.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,11 +348,12 @@ int nn_wav_save(const char *path, const nn_wav *w)
         free(buf);
         return -1;
     }
-    int bad = fwrite(buf, 1, len, o.fp) != len;
-    free(buf);
-    if (bad) {
+    if (fwrite(buf, 1, len, o.fp) != len) {
+        nn_write_failed(o.fp, errno);
+        free(buf);
         nn_output_abort(&o);
-        return nn_set_error("write error");
+        return -1;
     }
+    free(buf);
     return nn_output_commit(&o);
 }
