@@ -6,6 +6,7 @@
 #include "core/file.h"
 #include "core/mem.h"
 #include "demo/demo.h"
+#include "io/base64.h"
 
 #include <stdio.h>
 #include <stdlib.h>

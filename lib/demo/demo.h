@@ -54,8 +54,6 @@ void nn_demo_draw_shapes(nn_rng *rng, int w, int h, uint8_t *rgb, uint8_t *mask)
 int nn_demo_sound(nn_rng *rng, int digit, int speaker, int rate, float **samples, int64_t *n);
 
 /* ---- reports -------------------------------------------------------- */
-/* Base64 (RFC 4648, with padding) of n bytes; malloc'd, NUL-terminated. */
-char *nn_base64(const uint8_t *data, size_t n);
 /* Append s to *buf (malloc'd, *len bytes, *cap capacity), escaped for HTML
  * text and attributes (& < > " '). */
 int nn_html_escape_append(char **buf, size_t *len, size_t *cap, const char *s);

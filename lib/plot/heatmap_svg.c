@@ -9,8 +9,8 @@
 
 #include "core/error.h"
 #include "core/mem.h"
-#include "demo/demo.h" /* nn_base64 */
 #include "image/png.h"
+#include "io/base64.h"
 #include "plot/charts.h"
 
 #include <math.h>
