@@ -30,15 +30,8 @@ tmp=${NER_KEEP:-$(mktemp -d)}
 [ -n "${NER_KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp"
 here=$(pwd)
-(
-  cd "$tmp" || exit 1
-  "$BIN/tokenize" -q "$DATA" -o tokens.tsv &&
-    "$BIN/tokenize" -q --sentences "$DATA" -o sent.txt &&
-    "$BIN/vocab" tokens.tsv -o vocab.tsv &&
-    "$BIN/vocab" -c tag tokens.tsv -o tags.tsv &&
-    "$BIN/pad" tokens.tsv vocab.tsv tags.tsv 2>/dev/null &&
-    "$BIN/train-test-split" -q --test 0.3 --seed 22 X.npy Y.npy len.npy
-) || exit 1
+. "$(dirname "$0")/ner_data.inc"
+ner_data "$tmp" "$DATA" "$BIN" || exit 1
 
 tagger() { # vectors seed out-prefix -> "entity_f1 token_macro_f1" (points)
   "$BIN/train-rnn" --x "$tmp/X.train.npy" --y "$tmp/Y.train.npy" --vocab "$tmp/vocab.tsv" --tags "$tmp/tags.tsv" \

@@ -38,16 +38,8 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 here=$(pwd)
-(
-  cd "$tmp" || exit 1
-  "$BIN/tokenize" -q "$DATA" -o tokens.tsv &&
-    "$BIN/tokenize" -q --sentences "$DATA" -o sent.txt &&
-    "$BIN/vocab" tokens.tsv -o vocab.tsv &&
-    "$BIN/vocab" -c tag tokens.tsv -o tags.tsv &&
-    "$BIN/word2vec" -q -d 32 --threads 1 sent.txt -o vectors.txt &&
-    "$BIN/pad" tokens.tsv vocab.tsv tags.tsv 2>/dev/null &&
-    "$BIN/train-test-split" -q --test 0.3 --seed 22 X.npy Y.npy len.npy
-) || exit 1
+. "$(dirname "$0")/ner_data.inc"
+ner_data "$tmp" "$DATA" "$BIN" && "$BIN/word2vec" -q -d 32 --threads 1 "$tmp/sent.txt" -o "$tmp/vectors.txt" || exit 1
 full=$("$BIN/npy" info "$tmp/X.train.npy" | awk -F '\t' '$1 == "shape" { gsub(/[(), ]+/, " ", $2); split($2, a, " "); print a[1] }')
 [ -n "$full" ] || exit 1
 if [ "$ROWS" -gt 0 ] 2>/dev/null && [ "$ROWS" -lt "$full" ]; then
