@@ -163,7 +163,10 @@ fit_vae() {
       } ;;
     cat-vae) # One image per category, then samples; the most likely category as a clustering.
       fresh $m.grid.npy $m.safetensors || train-vae grid --samples 10 -o $m.grid.npy $m.safetensors
-      fresh $m.grid.png $m.grid.npy || plot grid -s 2 -o $m.grid.png $m.grid.npy
+      # one row of the K one-category images, then rows of the samples
+      fresh $m.grid.png $m.grid.npy ||
+        plot grid -s 2 -n "$(npy info $m.grid.npy | awk -F '\t' '$1 == "shape" { sub(/^\(/, "", $2); print $2 + 0 }')" \
+          -o $m.grid.png $m.grid.npy
       fresh $m.clusters.npy $m.codes_test.npy || npy argmax -o $m.clusters.npy $m.codes_test.npy
       metrics cluster --format tsv -t y_test.npy -p $m.clusters.npy > $m.cluster.tsv ;;
   esac
