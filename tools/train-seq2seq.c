@@ -311,6 +311,17 @@ static int train_main(int argc, char **argv)
 
 /* ---- decode ---- */
 
+/* A trained model with its settings (the decode and transcribe modes). */
+static void load_model(const char *path, nn_model **m, nn_s2s_config *c)
+{
+    nn_safetensors st;
+    if (nn_model_load(path, m, &st) < 0)
+        nn_die_lib(path);
+    if (nn_s2s_config_from_st(&st, c) < 0)
+        nn_die_lib(path);
+    nn_st_free(&st);
+}
+
 /* Greedy (bw 1) or beam decoding of every utterance of d (normalized):
  * out (n, M) ids, olen (n), att (n, M, T') or NULL. */
 static void decode_all(nn_s2s *s, const dataset *d, int bw, int batch, int32_t *out, int64_t *olen, float *att,
@@ -364,13 +375,8 @@ static int decode_main(int argc, char **argv)
         nn_usage("--beam must be in 1..64, --batch positive");
     int bw = strcmp(search, "beam") == 0 ? beam : 1;
     nn_model *m;
-    nn_safetensors st;
-    if (nn_model_load(model_path, &m, &st) < 0)
-        nn_die_lib(model_path);
     nn_s2s_config c;
-    if (nn_s2s_config_from_st(&st, &c) < 0)
-        nn_die_lib(model_path);
-    nn_st_free(&st);
+    load_model(model_path, &m, &c);
     nn_s2s s;
     if (nn_s2s_init(&s, m, &c) < 0)
         nn_die_lib(model_path);
@@ -519,13 +525,8 @@ static int transcribe_main(int argc, char **argv)
         nn_usage("--beam must be in 1..64, --batch positive");
     int bw = strcmp(search, "beam") == 0 ? beam : 1;
     nn_model *m;
-    nn_safetensors st;
-    if (nn_model_load(model_path, &m, &st) < 0)
-        nn_die_lib(model_path);
     nn_s2s_config c;
-    if (nn_s2s_config_from_st(&st, &c) < 0)
-        nn_die_lib(model_path);
-    nn_st_free(&st);
+    load_model(model_path, &m, &c);
     if (!c.audio)
         nn_die(model_path, "the model keeps no audio settings: train it with --audio-settings FILE "
                            "(written by audio-features --settings)");
