@@ -20,12 +20,16 @@ Bahdanau attention only), the token list and the feature normalization.
 Prints "epoch N loss L" per epoch (mean over utterances of the batch losses,
 as train-seq2seq's history) and writes greedy transcriptions of the test set."""
 import json
+import os
 import struct
 import sys
 
 import numpy as np
 import torch
 from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import seq2seq_torch as s2s  # noqa: E402
 
 M64 = (1 << 64) - 1
 
@@ -110,70 +114,19 @@ mean = np.array([float(v) for v in meta["seq2seq.mean"].split(",")])
 std = np.array([float(v) for v in meta["seq2seq.std"].split(",")])
 
 
-def texts(path):
-    with open(path, encoding="utf-8") as f:
-        return [line.rstrip("\n").split("\t")[1] for line in f if line.strip()]
-
-
-def prepare(x, lens):
-    x = (x - mean) / std
-    x[np.arange(x.shape[1])[None, :] >= lens[:, None]] = 0
-    n, t, f = x.shape
-    tp = (t + STACK - 1) // STACK
-    x = np.concatenate([x, np.zeros((n, tp * STACK - t, f), x.dtype)], 1).reshape(n, tp, STACK * f)
-    return torch.tensor(x, dtype=torch.float32), torch.tensor((lens + STACK - 1) // STACK)
-
-
 def dataset(split, with_text):
     x, lens = np.load(f"{d}/{split}_x.npy"), np.load(f"{d}/{split}_len.npy").astype(np.int64)
-    X, E = prepare(x, lens)
-    return X, E, [[tid[w] for w in t.split()] for t in texts(f"{d}/{split}.tsv")] if with_text else None
+    X, E = s2s.prepare(x, lens, mean, std, STACK)
+    return X, E, [[tid[w] for w in t.split()] for t in s2s.texts(f"{d}/{split}.tsv")] if with_text else None
 
 
 Xtr, Etr, Ytr = dataset("train", True)
 Xte, Ete, _ = dataset("test", False)
 
 
-class Seq2Seq(nn.Module):
-    def __init__(self, fin):
-        super().__init__()
-        self.enc = nn.GRU(fin, U, batch_first=True, bidirectional=True)
-        self.bridge = nn.Linear(2 * U, UD)
-        self.emb = nn.Embedding(V, EMB)
-        self.cell = nn.GRUCell(EMB + 2 * U, UD)
-        self.out = nn.Linear(UD + 2 * U, V)
-        self.keys, self.query, self.v = nn.Linear(2 * U, A), nn.Linear(UD, A), nn.Linear(A, 1, bias=False)
-
-    def encode(self, x, lens):
-        packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
-        out, hn = self.enc(packed)
-        H, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
-        summary = torch.cat([hn[0], hn[1]], 1)
-        mask = torch.arange(x.shape[1])[None, :] < lens[:, None]
-        return H, self.keys(H), mask, torch.tanh(self.bridge(summary))
-
-    def step(self, tok, s, ctx, H, K, mask):
-        s = self.cell(torch.cat([self.emb(tok), ctx], 1), s)
-        e = self.v(torch.tanh(self.query(s)[:, None, :] + K)).squeeze(2).masked_fill(~mask, float("-inf"))
-        return s, torch.bmm(torch.softmax(e, 1)[:, None, :], H).squeeze(1)
-
-
 def gates(w, u):
     """Keras gate order z, r, h along the last axis -> PyTorch's r, z, n"""
     return np.concatenate([w[..., u:2 * u], w[..., :u], w[..., 2 * u:]], axis=-1)
-
-
-def keras_start(model):
-    """Keras's initializers drawn by PyTorch, as seq2seq_peer.py does."""
-    for name, p in model.named_parameters():
-        if "bias" in name:
-            nn.init.zeros_(p)
-        elif "weight_hh" in name:
-            nn.init.orthogonal_(p)
-        elif name == "emb.weight":
-            nn.init.uniform_(p, -0.05, 0.05)
-        else:
-            nn.init.xavier_uniform_(p)
 
 
 @torch.no_grad()
@@ -199,36 +152,21 @@ def copy_start(model, W):
     put(model.cell.bias_hh, gates(W["decoder.gru.bias"][1], UD))
 
 
-model = Seq2Seq(Xtr.shape[2])
+model = s2s.Seq2Seq(Xtr.shape[2], V, U, UD, EMB, A, "bahdanau")
 if start == "torch":
-    keras_start(model)
+    s2s.keras_init(model)
 else:
     copy_start(model, W)
 
 opt = torch.optim.Adam(model.parameters(), lr=float(meta.get("train.lr", 2e-3)), eps=1e-7)
 clip = float(meta.get("train.clipnorm", 5))
-lossf = nn.CrossEntropyLoss(ignore_index=0)
+lossf = nn.CrossEntropyLoss(ignore_index=s2s.PAD)
 for epoch in range(epochs):
     perm = epoch_order(seed, epoch, len(Ytr)) if order_kind == "ours" else list(np.random.permutation(len(Ytr)))
     total = 0.0
     for b0 in range(0, len(perm), BATCH):
         idx = perm[b0:b0 + BATCH]
-        L = max(len(Ytr[i]) for i in idx) + 1
-        yin = torch.zeros(len(idx), L, dtype=torch.long)
-        ytg = torch.zeros(len(idx), L, dtype=torch.long)
-        for row, i in enumerate(idx):
-            y = Ytr[i]
-            yin[row, 0] = 1
-            yin[row, 1:len(y) + 1] = torch.tensor(y)
-            ytg[row, :len(y)] = torch.tensor(y)
-            ytg[row, len(y)] = 2
-        lens = Etr[idx]
-        H, K, mask, s = model.encode(Xtr[idx][:, :int(lens.max())], lens)
-        ctx, logits = torch.zeros(len(idx), 2 * U), []
-        for t in range(L):
-            s, ctx = model.step(yin[:, t], s, ctx, H, K, mask)
-            logits.append(model.out(torch.cat([s, ctx], 1)))
-        loss = lossf(torch.stack(logits, 1).reshape(-1, V), ytg.reshape(-1))
+        loss = s2s.batch_loss(model, lossf, Xtr, Etr, Ytr, idx)
         opt.zero_grad()
         loss.backward()
         if clip > 0:
@@ -238,26 +176,4 @@ for epoch in range(epochs):
         total += float(loss) * len(idx)
     print(f"epoch {epoch + 1} loss {total / len(perm):.6f}", flush=True)
 
-with torch.no_grad(), open(pred_path, "w", encoding="utf-8") as f:
-    f.write("id\ttext\n")
-    for b0 in range(0, Xte.shape[0], 64):
-        lens = Ete[b0:b0 + 64]
-        H, K, mask, s = model.encode(Xte[b0:b0 + 64][:, :int(lens.max())], lens)
-        m = H.shape[0]
-        ctx, tok = torch.zeros(m, 2 * U), torch.ones(m, dtype=torch.long)
-        outs, done = [[] for _ in range(m)], [False] * m
-        for t in range(MAX_OUT):
-            s, ctx = model.step(tok, s, ctx, H, K, mask)
-            z = model.out(torch.cat([s, ctx], 1))
-            z[:, :2] = float("-inf")
-            tok = z.argmax(1)
-            for i in range(m):
-                if not done[i]:
-                    if int(tok[i]) == 2:
-                        done[i] = True
-                    else:
-                        outs[i].append(tokens[int(tok[i])])
-            if all(done):
-                break
-        for i in range(m):
-            f.write(f"{b0 + i}\t{' '.join(outs[i])}\n")
+s2s.write_predictions(pred_path, s2s.greedy(model, Xte, Ete, tokens, MAX_OUT))
