@@ -344,6 +344,15 @@ static void decode_all(nn_s2s *s, const dataset *d, int bw, int batch, int32_t *
 static const char *model_path, *search = "greedy", *att_out, *examples = "0";
 static int beam = 4, dbatch = 64;
 
+/* The hypotheses kept per step from --search and --beam (decode and
+ * transcribe share these options); checks --batch too. */
+static int search_width(void)
+{
+    if (beam < 1 || beam > 64 || dbatch < 1)
+        nn_usage("--beam must be in 1..64, --batch positive");
+    return strcmp(search, "beam") == 0 ? beam : 1;
+}
+
 static const nn_option decode_opts[] = {
     {"model", 'm', NN_OPT_STRING, &model_path, "FILE", "a model from train-seq2seq (required)", NULL},
     {"feats", 0, NN_OPT_STRING, &feats_path, "FILE", "features (N, T, F) (required)", NULL},
@@ -371,9 +380,7 @@ static int decode_main(int argc, char **argv)
     free(args);
     if (!model_path || !feats_path || !len_path)
         nn_usage("--model, --feats and --lengths are required");
-    if (beam < 1 || beam > 64 || dbatch < 1)
-        nn_usage("--beam must be in 1..64, --batch positive");
-    int bw = strcmp(search, "beam") == 0 ? beam : 1;
+    int bw = search_width();
     nn_model *m;
     nn_s2s_config c;
     load_model(model_path, &m, &c);
@@ -521,9 +528,7 @@ static int transcribe_main(int argc, char **argv)
     int nargs = nn_cli_parse(&transcribe_cli, argc, argv, &args);
     if (!model_path)
         nn_usage("--model is required");
-    if (beam < 1 || beam > 64 || dbatch < 1)
-        nn_usage("--beam must be in 1..64, --batch positive");
-    int bw = strcmp(search, "beam") == 0 ? beam : 1;
+    int bw = search_width();
     nn_model *m;
     nn_s2s_config c;
     load_model(model_path, &m, &c);
