@@ -31,41 +31,70 @@ void nn_conv_out(int64_t in, int k, int s, nn_padding pad, int64_t *out, int *pa
     }
 }
 
+/* Within one kernel row (ky) the kw*c values of an output position are
+ * contiguous in x (columns ix0 .. ix0+kw-1 of input row iy), so where the
+ * whole kernel row lies inside the image they move as one run; only
+ * positions on the border go pixel by pixel. */
 void nn_im2col(const nn_conv_geom *g, const float *x, float *cols)
 {
-    int64_t c = g->c;
-    size_t row = (size_t)c * sizeof(float);
+    int64_t c = g->c, kwc = g->kw * c;
     for (int64_t oy = 0; oy < g->oh; oy++)
         for (int64_t ox = 0; ox < g->ow; ox++) {
-            float *col = cols + (oy * g->ow + ox) * g->kh * g->kw * c;
-            for (int ky = 0; ky < g->kh; ky++) {
+            float *col = cols + (oy * g->ow + ox) * g->kh * kwc;
+            int64_t ix0 = ox * g->sw - g->pl;
+            int row_inside = ix0 >= 0 && ix0 + g->kw <= g->w;
+            for (int ky = 0; ky < g->kh; ky++, col += kwc) {
                 int64_t iy = oy * g->sh - g->pt + ky;
-                for (int kx = 0; kx < g->kw; kx++, col += c) {
-                    int64_t ix = ox * g->sw - g->pl + kx;
-                    if (iy < 0 || iy >= g->h || ix < 0 || ix >= g->w)
-                        memset(col, 0, row);
+                if (iy < 0 || iy >= g->h) {
+                    memset(col, 0, sizeof(float) * (size_t)kwc);
+                    continue;
+                }
+                if (row_inside) {
+                    const float *src = x + (iy * g->w + ix0) * c;
+                    for (int64_t j = 0; j < kwc; j++)
+                        col[j] = src[j];
+                    continue;
+                }
+                for (int kx = 0; kx < g->kw; kx++) {
+                    int64_t ix = ix0 + kx;
+                    float *dst = col + kx * c;
+                    if (ix < 0 || ix >= g->w)
+                        memset(dst, 0, sizeof(float) * (size_t)c);
                     else
-                        memcpy(col, x + (iy * g->w + ix) * c, row);
+                        memcpy(dst, x + (iy * g->w + ix) * c, sizeof(float) * (size_t)c);
                 }
             }
         }
 }
 
+/* The adjoint of nn_im2col: every column value is added back to the input
+ * position it was copied from (border positions dropped). */
 void nn_col2im(const nn_conv_geom *g, const float *cols, float *x)
 {
-    int64_t c = g->c;
+    int64_t c = g->c, kwc = g->kw * c;
     for (int64_t oy = 0; oy < g->oh; oy++)
         for (int64_t ox = 0; ox < g->ow; ox++) {
-            const float *col = cols + (oy * g->ow + ox) * g->kh * g->kw * c;
-            for (int ky = 0; ky < g->kh; ky++) {
+            const float *col = cols + (oy * g->ow + ox) * g->kh * kwc;
+            int64_t ix0 = ox * g->sw - g->pl;
+            int row_inside = ix0 >= 0 && ix0 + g->kw <= g->w;
+            for (int ky = 0; ky < g->kh; ky++, col += kwc) {
                 int64_t iy = oy * g->sh - g->pt + ky;
-                for (int kx = 0; kx < g->kw; kx++, col += c) {
-                    int64_t ix = ox * g->sw - g->pl + kx;
-                    if (iy < 0 || iy >= g->h || ix < 0 || ix >= g->w)
+                if (iy < 0 || iy >= g->h)
+                    continue;
+                if (row_inside) {
+                    float *xp = x + (iy * g->w + ix0) * c;
+                    for (int64_t j = 0; j < kwc; j++)
+                        xp[j] += col[j];
+                    continue;
+                }
+                for (int kx = 0; kx < g->kw; kx++) {
+                    int64_t ix = ix0 + kx;
+                    if (ix < 0 || ix >= g->w)
                         continue;
                     float *xp = x + (iy * g->w + ix) * c;
+                    const float *cp = col + kx * c;
                     for (int64_t j = 0; j < c; j++)
-                        xp[j] += col[j];
+                        xp[j] += cp[j];
                 }
             }
         }

@@ -329,6 +329,58 @@ static void test_bad_inputs(void)
     nn_layer_free(e);
 }
 
+/* im2col and col2im against their definitions, entry by entry, over
+ * geometries with every stride, kernel and padding mix (border positions,
+ * kernels wider than the image, one channel and several). */
+static void test_im2col_col2im_definition(void)
+{
+    nn_rng r;
+    nn_rng_seed(&r, 7);
+    int bad = 0, cases = 0;
+    for (int kh = 1; kh <= 4; kh++)
+        for (int kw = 1; kw <= 5; kw += 2)
+            for (int sh = 1; sh <= 3; sh++)
+                for (int sw = 1; sw <= 2; sw++)
+                    for (int same = 0; same <= 1; same++)
+                        for (int64_t c = 1; c <= 3; c += 2) {
+                            nn_conv_geom g = {.h = 5, .w = 4, .c = c, .kh = kh, .kw = kw, .sh = sh, .sw = sw};
+                            nn_padding pad = same ? NN_PAD_SAME : NN_PAD_VALID;
+                            nn_conv_out(g.h, kh, sh, pad, &g.oh, &g.pt);
+                            nn_conv_out(g.w, kw, sw, pad, &g.ow, &g.pl);
+                            if (g.oh < 1 || g.ow < 1)
+                                continue;
+                            int64_t nx = g.h * g.w * c, K = kh * kw * c, nc = g.oh * g.ow * K;
+                            float *x = malloc(sizeof(float) * (size_t)nx), *cols = malloc(sizeof(float) * (size_t)nc);
+                            float *back = calloc((size_t)nx, sizeof(float)), *want = calloc((size_t)nx, sizeof(float));
+                            for (int64_t i = 0; i < nx; i++)
+                                x[i] = (float)nn_rng_uniform(&r);
+                            nn_im2col(&g, x, cols);
+                            for (int64_t oy = 0; oy < g.oh; oy++)
+                                for (int64_t ox = 0; ox < g.ow; ox++)
+                                    for (int ky = 0; ky < kh; ky++)
+                                        for (int kx = 0; kx < kw; kx++)
+                                            for (int64_t ch = 0; ch < c; ch++) {
+                                                int64_t iy = oy * sh - g.pt + ky, ix = ox * sw - g.pl + kx;
+                                                int in = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
+                                                float v = cols[(oy * g.ow + ox) * K + (ky * kw + kx) * c + ch];
+                                                float expect = in ? x[(iy * g.w + ix) * c + ch] : 0.0f;
+                                                bad += v != expect;
+                                                if (in)
+                                                    want[(iy * g.w + ix) * c + ch] += v;
+                                            }
+                            nn_col2im(&g, cols, back);
+                            for (int64_t i = 0; i < nx; i++)
+                                bad += fabsf(back[i] - want[i]) > 1e-5f;
+                            cases++;
+                            free(x);
+                            free(cols);
+                            free(back);
+                            free(want);
+                        }
+    CHECK(cases > 100);
+    CHECK(bad == 0);
+}
+
 int main(void)
 {
     RUN(test_grad_dense);
@@ -340,6 +392,7 @@ int main(void)
     RUN(test_threads_do_not_change_results);
     RUN(test_dense_by_hand);
     RUN(test_conv_by_hand);
+    RUN(test_im2col_col2im_definition);
     RUN(test_conv_transpose_by_hand);
     RUN(test_pool_upsample_by_hand);
     RUN(test_softmax_batchnorm_by_hand);
