@@ -58,7 +58,11 @@ for spec in "ae 32 32 rmsprop 0" "vae 2 100 adam $ROWS"; do
       mkdir -p "$tmp/p"
       ln -sf "$x" "$tmp/p/x_train.npy"
       ln -sf "$tmp/x_test.npy" "$tmp/p/x_test.npy"
-      env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/time -f "%U %S %M" -o "$tmp/t_peer" \
+      # OMP/OPENBLAS_NUM_THREADS: with torch.set_num_threads(1) alone a second
+      # worker thread still spins (vae, one thread, 2026-11-28: 6.53 s per
+      # epoch, 12.79 CPU s; with OMP_NUM_THREADS=1: 6.57 s, 6.57 CPU s)
+      env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS="$t" OPENBLAS_NUM_THREADS="$t" \
+        /usr/bin/time -f "%U %S %M" -o "$tmp/t_peer" \
         "$PY" "$here/vae_peer.py" --data "$tmp/p" --out "$tmp/p/o" --model "$model" --latent "$d" \
         --batch "$batch" --optimizer "$opt" --epochs "$EPOCHS" --threads "$t" --no-codes >"$tmp/peer.tsv" 2>/dev/null &&
       peer=$(awk -F '\t' '$1 == "seconds_per_epoch" {printf "%.2f", $2}' "$tmp/peer.tsv") &&
