@@ -44,14 +44,8 @@ PEER=$(cd "$(dirname "$0")" && pwd)/seq2seq_peer.py
 PAIRED_PEER=$(cd "$(dirname "$0")" && pwd)/seq2seq_paired.py
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(
-  cd "$tmp" || exit 1
-  "$BIN/make-utterances" -q --out utt --count-train 2000 --count-test 300 --test-speakers theo "$FSDD" &&
-    awk -F '\t' 'NR > 1 && $4 == "train" { print "utt/" $0 }' utt/utterances.tsv > train.tsv &&
-    awk -F '\t' 'NR > 1 && $4 == "test" { print "utt/" $0 }' utt/utterances.tsv > test.tsv &&
-    "$BIN/audio-features" -q --list train.tsv -o train_x.npy --lengths train_len.npy &&
-    "$BIN/audio-features" -q --list test.tsv -o test_x.npy --lengths test_len.npy
-) || exit 1
+. "$(dirname "$0")/fsdd_data.inc"
+fsdd_data "$tmp" "$FSDD" "$BIN" || exit 1
 
 have_torch=0
 if "$PY" -c 'import torch' 2>/dev/null; then have_torch=1; else echo "# torch missing: apt-get install python3-torch"; fi

@@ -23,14 +23,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 MODEL="--stack 3 --enc-units 64 --dec-units 64 --att-units 64 --embedding 16 --lr 2e-3 --clipnorm 5 -b 32"
 
+. "$here/fsdd_data.inc"
 prepare() {
-  mkdir -p "$OUT" && cd "$OUT" || exit 1
-  [ -f test_x.npy ] && return 0
-  "$BIN/make-utterances" -q --out utt --count-train 2000 --count-test 300 --test-speakers theo "$FSDD" &&
-    awk -F '\t' 'NR > 1 && $4 == "train" { print "utt/" $0 }' utt/utterances.tsv > train.tsv &&
-    awk -F '\t' 'NR > 1 && $4 == "test" { print "utt/" $0 }' utt/utterances.tsv > test.tsv &&
-    "$BIN/audio-features" -q --list train.tsv -o train_x.npy --lengths train_len.npy &&
-    "$BIN/audio-features" -q --list test.tsv -o test_x.npy --lengths test_len.npy || exit 1
+  mkdir -p "$OUT" || exit 1
+  [ -f "$OUT/test_x.npy" ] || fsdd_data "$OUT" "$FSDD" "$BIN" || exit 1
+  cd "$OUT" || exit 1
 }
 
 # run SIDE SEED -> res_SIDE_SEED: side, seed, WER, test loss
