@@ -22,6 +22,10 @@
 #     own start (bench/seq2seq_paired.py: train-seq2seq's initial weights
 #     and batch order), so that the pair differs only in arithmetic; the
 #     WER gap of such pairs is the run-to-run noise of this task.
+# The peer runs with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS set to its
+# thread count: with torch.set_num_threads alone a second worker spins
+# (1 thread, 2026-11-28: 8.75 s and 17.36 CPU s per epoch; pinned 8.93 s
+# and 8.93 CPU s).
 # Seconds per epoch: training only (no validation), wall clock, from the
 # history's seconds column (ours) and the peer's own timer.  On a shared
 # machine wall clock follows the load, so the 1-thread runs also give CPU
@@ -63,7 +67,7 @@ ours() {
 # seconds per epoch in $tmp/q$TAG.
 peer() {
   [ $have_torch = 1 ] || return 0
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$PEER" "$tmp" "$2" "$4" "$3" "$tmp/Q$1.tsv" "$5" "$PINIT" 2>/dev/null |
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS="$2" OPENBLAS_NUM_THREADS="$2" "$PY" "$PEER" "$tmp" "$2" "$4" "$3" "$tmp/Q$1.tsv" "$5" "$PINIT" 2>/dev/null |
     sed -n 's/^SECONDS_PER_EPOCH //p' > "$tmp/q$1"
 }
 spe() { awk -F '\t' 'NR > 1 { s += $4; n++ } END { if (n) printf "%.2f", s / n }' "$1"; } # history -> s/epoch
@@ -82,7 +86,7 @@ if [ "$TEPOCHS" -gt 0 ]; then
     -o "$tmp/mt1.st" 2>/dev/null &
   a=$!
   if [ $have_torch = 1 ]; then
-    timed pytorch_1thread env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$PEER" "$tmp" 1 "$TEPOCHS" bahdanau \
+    timed pytorch_1thread env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$PY" "$PEER" "$tmp" 1 "$TEPOCHS" bahdanau \
       "$tmp/Qt1.tsv" 1 "$PINIT" > "$tmp/qt1" 2>/dev/null
   fi
   wait $a || exit 1
@@ -111,7 +115,7 @@ for seed in $SEEDS; do
   if [ "$PAIRED" = 1 ] && [ $have_torch = 1 ]; then
     "$BIN/train-seq2seq" -q --feats "$tmp/train_x.npy" --lengths "$tmp/train_len.npy" --text "$tmp/train.tsv" $MODEL \
       --attention bahdanau -e 0 -s "$seed" -o "$tmp/i$seed.st" 2>/dev/null &&
-      env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" "$PAIRED_PEER" "$tmp" "$tmp/i$seed.st" "$seed" "$EPOCHS" \
+      env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$PY" "$PAIRED_PEER" "$tmp" "$tmp/i$seed.st" "$seed" "$EPOCHS" \
         "$tmp/R$seed.tsv" > /dev/null 2>&1
     wer "$tmp/R$seed.tsv" >> "$tmp/wq" && echo >> "$tmp/wq"
   fi

@@ -106,7 +106,7 @@ run_job() {
       --optimizer "$opt" --seed "$seed" --threads 1 --rows "$rows"
     [ "$act" != - ] && set -- "$@" --encoder-activation "$act"
     [ -n "$val" ] && set -- "$@" --val
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/time -f "%e %U %S %M" -o "$W/time" \
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/time -f "%e %U %S %M" -o "$W/time" \
       "$PY" "$here/vae_peer.py" "$@" >"$W/peer.tsv" 2>"$W/log" || { echo "failed: $name" >&2; return 1; }
     mv "$W/p.codes_train.npy" "$W/codes_train.npy" && mv "$W/p.codes_test.npy" "$W/codes_test.npy"
     bce=$(awk -F '\t' '$1 == "test_bce_per_pixel" {print $2}' "$W/peer.tsv")
