@@ -19,7 +19,8 @@
 # Settings (environment): ROWS training images (0: all), TEST_ROWS test images
 # (0: all), EPOCHS per model, DIMS the code sizes of the grid (2 8 16 32),
 # MODELS the experiments (default: every model at every size in DIMS, cat-vae,
-# pixels), TSNE_ROWS test points embedded by t-SNE, TSNE_CODES, THREADS.
+# pixels), TSNE_ROWS test points embedded by t-SNE, TSNE_CODES, MANIFOLD the
+# side of vae-2's grid of decoded images (30: 30 x 30), THREADS.
 #
 # Usage: sh pipelines/mnist.sh [all | prepare | list | run NAME... | report]
 # (see "stages" in common.sh; `make mnist` runs it, `make -j2 mnist` two
@@ -27,7 +28,7 @@
 . "$(dirname "$0")/common.sh"
 SECTION=mnist
 ROWS=${ROWS:-0} TEST_ROWS=${TEST_ROWS:-0} EPOCHS=${EPOCHS:-10} DIMS=${DIMS:-2 8 16 32}
-TSNE_ROWS=${TSNE_ROWS:-2000} TSNE_CODES=${TSNE_CODES:-ae-32} THREADS=${THREADS:-0}
+TSNE_ROWS=${TSNE_ROWS:-2000} TSNE_CODES=${TSNE_CODES:-ae-32} THREADS=${THREADS:-0} MANIFOLD=${MANIFOLD:-30}
 MODELS=${MODELS:-$(for f in pca ae deep-ae vae; do for d in $DIMS; do printf '%s-%s ' $f $d; done; done) cat-vae pixels}
 EXPERIMENTS=$MODELS
 SHARED="ROWS=$ROWS TEST_ROWS=$TEST_ROWS TSNE_ROWS=$TSNE_ROWS"
@@ -140,12 +141,14 @@ fit_vae() {
   done
   case $m in
     vae-2) # The decoded 2-D latent space, z through the normal quantile of probabilities in
-      # [0.05, 0.95] and in the extreme [0.000005, 0.999995]: (30*28, 30*28) -> one image
-      # (1, 840, 840) for plot grid.
+      # [0.05, 0.95] and in the extreme [0.000005, 0.999995]: (M*28, M*28) -> one image
+      # (1, M*28, M*28) for plot grid, M = MANIFOLD (its own settings file: a new
+      # MANIFOLD redraws the grids without retraining anything).
+      settings $m.manifold.txt MANIFOLD=$MANIFOLD
       for g in manifold manifold_extreme; do
         ext=
         [ $g = manifold_extreme ] && ext=--extreme
-        fresh $m.$g.npy $m.safetensors || train-vae grid -n 30 $ext -o $m.$g.npy $m.safetensors
+        fresh $m.$g.npy $m.safetensors $m.manifold.txt || train-vae grid -n "$MANIFOLD" $ext -o $m.$g.npy $m.safetensors
         fresh $m.$g.png $m.$g.npy ||
           npy reshape -s 1,-1,$(npy info $m.$g.npy | awk -F '\t' '$1 == "shape" {print $2}' | sed 's/.*, \([0-9]*\))/\1/') \
             $m.$g.npy | plot grid -o $m.$g.png -
@@ -249,7 +252,9 @@ write_report() {
       [ -f $m.history.tsv ] && echo "@image $m.history.svg Training curve"
       echo "@image $m.recon.png Test images (top) and their reconstructions (bottom)"
       [ -f $m.codes.svg ] && echo "@image $m.codes.svg $m: the 2-D test codes coloured by digit"
-      [ -f $m.manifold.png ] && echo "@image $m.manifold.png $m: decoded images over a 30 x 30 grid of the 2-D latent space (z through the normal quantile of 0.05 to 0.95)"
+      # the grid's side as it was drawn, not as this run's settings say
+      [ -f $m.manifold.png ] && n=$(awk -F '\t' '$1 == "MANIFOLD" { print $2 }' $m.manifold.txt) &&
+        echo "@image $m.manifold.png $m: decoded images over a $n x $n grid of the 2-D latent space (z through the normal quantile of 0.05 to 0.95)"
       [ -f $m.manifold_extreme.png ] && echo "@image $m.manifold_extreme.png $m: the same grid over the extreme range (quantiles of 0.000005 to 0.999995, z from -4.4 to 4.4)"
       [ -f $m.mu_hist.svg ] && echo "@image $m.mu_hist.svg $m: histogram of mu over the test images"
       [ -f $m.var_hist.svg ] && echo "@image $m.var_hist.svg $m: histogram of the variance over the test images"

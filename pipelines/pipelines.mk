@@ -31,6 +31,7 @@ PIPE_THREADS = $(or $(THREADS),$(if $(filter-out -j1,$(filter -j%,$(MAKEFLAGS)))
 DEMO_EPOCHS ?= 3
 DEMO_DIGITS_TRAIN ?= 2000
 DEMO_DIGITS_TEST ?= 500
+DEMO_MANIFOLD ?= 30
 DEMO_MNIST_MODELS ?= pca-2 pca-32 ae-2 ae-32 deep-ae-2 deep-ae-32 vae-2 cat-vae pixels
 DEMO_NER_SENTENCES ?= 2000
 DEMO_NER_EPOCHS ?= 10
@@ -102,7 +103,7 @@ demo-data: all
 DEMO_ENV = $(PIPE_ENV) DATA='$(abspath $(DEMO_DATA))'
 
 demo-mnist: demo-data
-	+$(DEMO_ENV) EPOCHS=$(DEMO_EPOCHS) ROWS=0 TEST_ROWS=0 TSNE_ROWS=500 MODELS='$(DEMO_MNIST_MODELS)' \
+	+$(DEMO_ENV) EPOCHS=$(DEMO_EPOCHS) ROWS=0 TEST_ROWS=0 TSNE_ROWS=500 MANIFOLD=$(DEMO_MANIFOLD) MODELS='$(DEMO_MNIST_MODELS)' \
 	  $(GRID_MAKE) GRID=mnist mnist-report
 
 demo-ner: demo-data

@@ -8,6 +8,11 @@ bats_require_minimum_version 1.5.0
 TINY="DEMO_EPOCHS=1 DEMO_SEG_EPOCHS=1 DEMO_SPEECH_EPOCHS=1 DEMO_DIGITS_TRAIN=300 DEMO_DIGITS_TEST=100 DEMO_NER_SENTENCES=200 DEMO_NER_EPOCHS=1 \
   DEMO_SHAPES_TRAIN=8 DEMO_SHAPES_VAL=4 DEMO_SHAPES_SIZE=32x32 DEMO_SOUNDS_PER_DIGIT=6 DEMO_SOUNDS_SPEAKERS=2 \
   DEMO_UTTERANCES=24 THREADS=2"
+# Under an emulator (a cross build's RUNNER) every float operation is emulated
+# and the MNIST models cost 200 to 800 times their native time: fewer digits
+# and a smaller decoded grid keep the file to about an hour.  The steps run
+# are the same.
+[ -z "$NNPIPE_RUNNER" ] || TINY="$TINY DEMO_DIGITS_TRAIN=100 DEMO_DIGITS_TEST=50 DEMO_MANIFOLD=8"
 
 demo() {
   # DATA must not come from the environment, nor from the command line of
