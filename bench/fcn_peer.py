@@ -1,6 +1,6 @@
 """The assignment's segmentation network in PyTorch, for bench/fcn.sh.
 
-usage: fcn_peer.py DIR THREADS EPOCHS CLASSES PRED.npy
+usage: fcn_peer.py DIR THREADS EPOCHS CLASSES PRED.npy [SEED]
 
 Reads DIR/X_train.npy (N, H, W, 3) uint8, DIR/Y_train.npy (N, H, W) ids,
 DIR/X_val.npy.  CLASSES 1: binary (mask == 1, sigmoid + BCE); K: softmax +
@@ -8,7 +8,8 @@ cross-entropy with label 11 ignored.  conv32 x2, pool, conv64 x2, pool,
 conv128 x2, upsample, convT32 x2, convT K stride 2 (3x3, relu, same),
 RMSprop (lr 1e-3, rho 0.9, eps 1e-7 as Keras), batch 8, shuffled.
 Prints SECONDS_PER_EPOCH (training only, wall clock, mean) and writes the
-validation argmax ids (N, H, W) uint8 to PRED.npy."""
+validation argmax ids (N, H, W) uint8 to PRED.npy.  SEED (default 1) seeds
+the weights and the batch order."""
 import sys
 import time
 
@@ -30,8 +31,9 @@ def net(k):
 
 def main():
     d, threads, epochs, k, pred = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+    seed = int(sys.argv[6]) if len(sys.argv) > 6 else 1
     torch.set_num_threads(threads)
-    torch.manual_seed(1)
+    torch.manual_seed(seed)
     x = torch.from_numpy(np.load(d + "/X_train.npy")).permute(0, 3, 1, 2).float() / 255
     y = torch.from_numpy(np.load(d + "/Y_train.npy").astype(np.int64))
     xv = torch.from_numpy(np.load(d + "/X_val.npy")).permute(0, 3, 1, 2).float() / 255
@@ -41,7 +43,7 @@ def main():
         lossf = nn.BCEWithLogitsLoss()
     else:
         lossf = nn.CrossEntropyLoss(ignore_index=11)
-    g = torch.Generator().manual_seed(1)
+    g = torch.Generator().manual_seed(seed)
     times = []
     for _ in range(epochs):
         t = time.perf_counter()

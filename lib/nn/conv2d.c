@@ -1,9 +1,9 @@
 /* Conv2D in NHWC through im2col + nn_sgemm, like Keras Conv2D.
  *   x (n, h, w, c)   kernel (kh, kw, c, f) = a (kh*kw*c, f) matrix
  *   bias (f)         y (n, oh, ow, f)
- *   cols (oh*ow, kh*kw*c) per sample, so y = cols @ kernel + bias.
- * Samples are processed in chunks so the column buffer stays small; the
- * im2col/col2im of a chunk runs in parallel, one task per sample. */
+ *   cols (n*oh*ow, kh*kw*c), so y = cols @ kernel + bias.
+ * The n*oh*ow rows go through in bands whose columns fit in L2 (see
+ * nn_conv_band); a band's im2col runs in parallel. */
 #include "nn/layer.h"
 
 #include "core/error.h"
@@ -31,121 +31,161 @@ void nn_conv_out(int64_t in, int k, int s, nn_padding pad, int64_t *out, int *pa
     }
 }
 
-/* Within one kernel row (ky) the kw*c values of an output position are
- * contiguous in x (columns ix0 .. ix0+kw-1 of input row iy), so where the
- * whole kernel row lies inside the image they move as one run; only
- * positions on the border go pixel by pixel. */
+/* cols (p1 - p0, kh*kw*c) for output positions [p0, p1) (oy * ow + ox) of
+ * one sample x (h, w, c).  Within one kernel row (ky) the kw*c values of a
+ * position are contiguous in x (columns ix0 .. ix0+kw-1 of input row iy),
+ * so where the whole kernel row lies inside the image they move as one
+ * run; only positions on the border go pixel by pixel. */
+static void im2col_positions(const nn_conv_geom *g, const float *x, float *cols, int64_t p0, int64_t p1)
+{
+    int64_t c = g->c, kwc = g->kw * c;
+    for (int64_t p = p0; p < p1; p++) {
+        int64_t oy = p / g->ow, ox = p % g->ow;
+        float *col = cols + (p - p0) * g->kh * kwc;
+        int64_t ix0 = ox * g->sw - g->pl;
+        int row_inside = ix0 >= 0 && ix0 + g->kw <= g->w;
+        for (int ky = 0; ky < g->kh; ky++, col += kwc) {
+            int64_t iy = oy * g->sh - g->pt + ky;
+            if (iy < 0 || iy >= g->h) {
+                memset(col, 0, sizeof(float) * (size_t)kwc);
+                continue;
+            }
+            if (row_inside) {
+                const float *src = x + (iy * g->w + ix0) * c;
+                for (int64_t j = 0; j < kwc; j++)
+                    col[j] = src[j];
+                continue;
+            }
+            for (int kx = 0; kx < g->kw; kx++) {
+                int64_t ix = ix0 + kx;
+                float *dst = col + kx * c;
+                if (ix < 0 || ix >= g->w)
+                    memset(dst, 0, sizeof(float) * (size_t)c);
+                else
+                    memcpy(dst, x + (iy * g->w + ix) * c, sizeof(float) * (size_t)c);
+            }
+        }
+    }
+}
+
+/* The adjoint: x (h, w, c) += the columns of positions [p0, p1) added back
+ * where they were copied from (border positions dropped). */
+static void col2im_positions(const nn_conv_geom *g, const float *cols, float *x, int64_t p0, int64_t p1)
+{
+    int64_t c = g->c, kwc = g->kw * c;
+    for (int64_t p = p0; p < p1; p++) {
+        int64_t oy = p / g->ow, ox = p % g->ow;
+        const float *col = cols + (p - p0) * g->kh * kwc;
+        int64_t ix0 = ox * g->sw - g->pl;
+        int row_inside = ix0 >= 0 && ix0 + g->kw <= g->w;
+        for (int ky = 0; ky < g->kh; ky++, col += kwc) {
+            int64_t iy = oy * g->sh - g->pt + ky;
+            if (iy < 0 || iy >= g->h)
+                continue;
+            if (row_inside) {
+                float *xp = x + (iy * g->w + ix0) * c;
+                for (int64_t j = 0; j < kwc; j++)
+                    xp[j] += col[j];
+                continue;
+            }
+            for (int kx = 0; kx < g->kw; kx++) {
+                int64_t ix = ix0 + kx;
+                if (ix < 0 || ix >= g->w)
+                    continue;
+                float *xp = x + (iy * g->w + ix) * c;
+                const float *cp = col + kx * c;
+                for (int64_t j = 0; j < c; j++)
+                    xp[j] += cp[j];
+            }
+        }
+    }
+}
+
 void nn_im2col(const nn_conv_geom *g, const float *x, float *cols)
 {
-    int64_t c = g->c, kwc = g->kw * c;
-    for (int64_t oy = 0; oy < g->oh; oy++)
-        for (int64_t ox = 0; ox < g->ow; ox++) {
-            float *col = cols + (oy * g->ow + ox) * g->kh * kwc;
-            int64_t ix0 = ox * g->sw - g->pl;
-            int row_inside = ix0 >= 0 && ix0 + g->kw <= g->w;
-            for (int ky = 0; ky < g->kh; ky++, col += kwc) {
-                int64_t iy = oy * g->sh - g->pt + ky;
-                if (iy < 0 || iy >= g->h) {
-                    memset(col, 0, sizeof(float) * (size_t)kwc);
-                    continue;
-                }
-                if (row_inside) {
-                    const float *src = x + (iy * g->w + ix0) * c;
-                    for (int64_t j = 0; j < kwc; j++)
-                        col[j] = src[j];
-                    continue;
-                }
-                for (int kx = 0; kx < g->kw; kx++) {
-                    int64_t ix = ix0 + kx;
-                    float *dst = col + kx * c;
-                    if (ix < 0 || ix >= g->w)
-                        memset(dst, 0, sizeof(float) * (size_t)c);
-                    else
-                        memcpy(dst, x + (iy * g->w + ix) * c, sizeof(float) * (size_t)c);
-                }
-            }
-        }
+    im2col_positions(g, x, cols, 0, g->oh * g->ow);
 }
 
-/* The adjoint of nn_im2col: every column value is added back to the input
- * position it was copied from (border positions dropped). */
 void nn_col2im(const nn_conv_geom *g, const float *cols, float *x)
 {
-    int64_t c = g->c, kwc = g->kw * c;
-    for (int64_t oy = 0; oy < g->oh; oy++)
-        for (int64_t ox = 0; ox < g->ow; ox++) {
-            const float *col = cols + (oy * g->ow + ox) * g->kh * kwc;
-            int64_t ix0 = ox * g->sw - g->pl;
-            int row_inside = ix0 >= 0 && ix0 + g->kw <= g->w;
-            for (int ky = 0; ky < g->kh; ky++, col += kwc) {
-                int64_t iy = oy * g->sh - g->pt + ky;
-                if (iy < 0 || iy >= g->h)
-                    continue;
-                if (row_inside) {
-                    float *xp = x + (iy * g->w + ix0) * c;
-                    for (int64_t j = 0; j < kwc; j++)
-                        xp[j] += col[j];
-                    continue;
-                }
-                for (int kx = 0; kx < g->kw; kx++) {
-                    int64_t ix = ix0 + kx;
-                    if (ix < 0 || ix >= g->w)
-                        continue;
-                    float *xp = x + (iy * g->w + ix) * c;
-                    const float *cp = col + kx * c;
-                    for (int64_t j = 0; j < c; j++)
-                        xp[j] += cp[j];
-                }
-            }
-        }
+    col2im_positions(g, cols, x, 0, g->oh * g->ow);
 }
 
-/* ---- parallel im2col / col2im over the samples of a chunk ---- */
+/* ---- bands: rows [r0, r1) of the whole batch, row r = sample r / (oh*ow),
+ * position r % (oh*ow).  A band's columns fit in L2, so the GEMMs that
+ * read them right after im2col (or write them right before col2im) find
+ * them there instead of in memory: on Zen 4 the layer's GEMMs measured
+ * 1.2 to 1.7 times faster than over whole samples' columns (5 to 20 MB at
+ * 128 x 128).  Band edges depend on K only, never on the thread count, so
+ * the sums (dW over bands) come out the same for any thread count. */
+#define BAND_FLOATS (256 << 10) /* 1 MiB of columns */
+
+int64_t nn_conv_band(int64_t K, int64_t rows)
+{
+    int64_t b = BAND_FLOATS / (K > 0 ? K : 1);
+    if (b < 64)
+        b = 64;
+    return b < rows ? b : rows;
+}
 
 typedef struct {
     const nn_conv_geom *g;
     const float *src;
     float *dst;
-    int64_t src_stride, dst_stride;
-} conv_task;
+    int64_t r0, r1, per_task;
+} band_task;
+
+/* rows [a, b) of the band, split at sample edges */
+static void im2col_rows(const nn_conv_geom *g, const float *x, float *cols, int64_t a, int64_t b)
+{
+    int64_t rp = g->oh * g->ow, xs = g->h * g->w * g->c, K = g->kh * g->kw * g->c;
+    while (a < b) {
+        int64_t s = a / rp, p0 = a % rp, p1 = b - s * rp < rp ? b - s * rp : rp;
+        im2col_positions(g, x + s * xs, cols, p0, p1);
+        cols += (p1 - p0) * K;
+        a += p1 - p0;
+    }
+}
 
 static void im2col_task(void *ctx, int t, int worker)
 {
     (void)worker;
-    conv_task *c = ctx;
-    nn_im2col(c->g, c->src + t * c->src_stride, c->dst + t * c->dst_stride);
+    band_task *c = ctx;
+    int64_t a = c->r0 + t * c->per_task, b = a + c->per_task < c->r1 ? a + c->per_task : c->r1;
+    int64_t K = c->g->kh * c->g->kw * c->g->c;
+    if (a < b)
+        im2col_rows(c->g, c->src, c->dst + (a - c->r0) * K, a, b);
 }
 
+void nn_conv_im2col_band(const nn_conv_geom *g, const float *x, float *cols, int64_t r0, int64_t r1)
+{
+    /* a few tasks per thread; pieces write disjoint columns */
+    int tasks = 4 * nn_threads();
+    int64_t per = (r1 - r0 + tasks - 1) / tasks;
+    if (per < 32)
+        per = 32;
+    band_task c = {g, x, cols, r0, r1, per};
+    nn_parallel_for((int)((r1 - r0 + per - 1) / per), im2col_task, &c);
+}
+
+/* One task per sample the band touches: positions of one sample overlap
+ * in x, those of different samples do not. */
 static void col2im_task(void *ctx, int t, int worker)
 {
     (void)worker;
-    conv_task *c = ctx;
-    float *x = c->dst + t * c->dst_stride;
-    memset(x, 0, sizeof(float) * (size_t)c->dst_stride);
-    nn_col2im(c->g, c->src + t * c->src_stride, x);
+    band_task *c = ctx;
+    const nn_conv_geom *g = c->g;
+    int64_t rp = g->oh * g->ow, K = g->kh * g->kw * g->c;
+    int64_t s = c->r0 / rp + t;
+    int64_t a = s * rp > c->r0 ? s * rp : c->r0, b = (s + 1) * rp < c->r1 ? (s + 1) * rp : c->r1;
+    col2im_positions(g, c->src + (a - c->r0) * K, c->dst + s * g->h * g->w * g->c, a - s * rp, b - s * rp);
 }
 
-
-/* cols (cnt*oh*ow, kh*kw*c) from x (cnt, h, w, c) */
-void nn_conv_im2col_batch(const nn_conv_geom *g, const float *x, float *cols, int64_t cnt)
+void nn_conv_col2im_band(const nn_conv_geom *g, const float *cols, float *x, int64_t r0, int64_t r1)
 {
-    conv_task c = {g, x, cols, g->h * g->w * g->c, g->oh * g->ow * g->kh * g->kw * g->c};
-    nn_parallel_for((int)cnt, im2col_task, &c);
-}
-
-/* x (cnt, h, w, c) = col2im(cols): overwritten, not accumulated */
-void nn_conv_col2im_batch(const nn_conv_geom *g, const float *cols, float *x, int64_t cnt)
-{
-    conv_task c = {g, cols, x, g->oh * g->ow * g->kh * g->kw * g->c, g->h * g->w * g->c};
-    nn_parallel_for((int)cnt, col2im_task, &c);
-}
-
-int64_t nn_conv_chunk(int64_t n, int64_t cols_per_sample)
-{
-    int64_t chunk = COLS_LIMIT / (cols_per_sample > 0 ? cols_per_sample : 1);
-    if (chunk < 1)
-        chunk = 1;
-    return chunk < n ? chunk : n;
+    int64_t rp = g->oh * g->ow;
+    band_task c = {g, cols, x, r0, r1, 0};
+    nn_parallel_for((int)((r1 - 1) / rp - r0 / rp + 1), col2im_task, &c);
 }
 
 /* ---- the layer ---- */
@@ -190,21 +230,22 @@ static int conv_forward(nn_layer *l, const float *x, float *y, int64_t n)
 {
     nn_conv_geom g;
     geom(l, &g);
-    int64_t K = l->kh * l->kw * g.c, F = l->units, rp = g.oh * g.ow;
-    int64_t chunk = nn_conv_chunk(n, rp * K);
-    float *cols = nn_layer_work(l, chunk * rp * K);
+    int64_t K = l->kh * l->kw * g.c, F = l->units, rows = n * g.oh * g.ow;
+    int64_t band = nn_conv_band(K, rows);
+    float *cols = nn_layer_work(l, band * K);
     if (!cols)
         return -1;
-    for (int64_t s0 = 0; s0 < n; s0 += chunk) {
-        int64_t cnt = n - s0 < chunk ? n - s0 : chunk;
-        float *yc = y + s0 * rp * F;
-        nn_conv_im2col_batch(&g, x + s0 * g.h * g.w * g.c, cols, cnt);
+    for (int64_t r0 = 0; r0 < rows; r0 += band) {
+        int64_t r1 = rows - r0 < band ? rows : r0 + band;
+        float *yb = y + r0 * F; /* (r1 - r0, F) */
+        nn_conv_im2col_band(&g, x, cols, r0, r1);
         if (l->use_bias)
-            for (int64_t r = 0; r < cnt * rp; r++)
-                memcpy(yc + r * F, l->p[1].w, sizeof(float) * (size_t)F);
-        nn_sgemm(0, 0, cnt * rp, F, K, 1.0f, cols, K, l->p[0].w, F, l->use_bias ? 1.0f : 0.0f, yc, F);
+            for (int64_t r = 0; r < r1 - r0; r++)
+                memcpy(yb + r * F, l->p[1].w, sizeof(float) * (size_t)F);
+        /* y (band, F) = cols (band, K) @ kernel (K, F) (+ bias) */
+        nn_sgemm(0, 0, r1 - r0, F, K, 1.0f, cols, K, l->p[0].w, F, l->use_bias ? 1.0f : 0.0f, yb, F);
     }
-    nn_act_forward(l->act, y, n * rp, F);
+    nn_act_forward(l->act, y, rows, F);
     return 0;
 }
 
@@ -212,35 +253,37 @@ static int conv_backward(nn_layer *l, const float *x, const float *y, const floa
 {
     nn_conv_geom g;
     geom(l, &g);
-    int64_t K = l->kh * l->kw * g.c, F = l->units, rp = g.oh * g.ow;
+    int64_t K = l->kh * l->kw * g.c, F = l->units, rows = n * g.oh * g.ow;
     const float *dz = dy;
     if (l->act != NN_ACT_LINEAR) {
-        float *b = nn_layer_cache(l, n * rp * F);
+        float *b = nn_layer_cache(l, rows * F);
         if (!b)
             return -1;
-        nn_act_backward(l->act, y, dy, b, n * rp, F);
+        nn_act_backward(l->act, y, dy, b, rows, F);
         dz = b;
     }
     if (l->use_bias) {
         float *db = l->p[1].g;
-        for (int64_t r = 0; r < n * rp; r++)
+        for (int64_t r = 0; r < rows; r++)
             for (int64_t j = 0; j < F; j++)
                 db[j] += dz[r * F + j];
     }
-    int64_t chunk = nn_conv_chunk(n, rp * K);
-    float *cols = nn_layer_work(l, chunk * rp * K);
+    int64_t band = nn_conv_band(K, rows);
+    float *cols = nn_layer_work(l, band * K);
     if (!cols)
         return -1;
-    for (int64_t s0 = 0; s0 < n; s0 += chunk) {
-        int64_t cnt = n - s0 < chunk ? n - s0 : chunk;
-        const float *dzc = dz + s0 * rp * F;
-        nn_conv_im2col_batch(&g, x + s0 * g.h * g.w * g.c, cols, cnt);
-        /* dW (K, F) += cols^T dz */
-        nn_sgemm(1, 0, K, F, cnt * rp, 1.0f, cols, K, dzc, F, 1.0f, l->p[0].g, F);
+    if (dx)
+        memset(dx, 0, sizeof(float) * (size_t)(n * g.h * g.w * g.c));
+    for (int64_t r0 = 0; r0 < rows; r0 += band) {
+        int64_t r1 = rows - r0 < band ? rows : r0 + band;
+        const float *dzb = dz + r0 * F; /* (r1 - r0, F) */
+        nn_conv_im2col_band(&g, x, cols, r0, r1);
+        /* dW (K, F) += cols^T dz, band after band */
+        nn_sgemm(1, 0, K, F, r1 - r0, 1.0f, cols, K, dzb, F, 1.0f, l->p[0].g, F);
         if (dx) {
-            /* dcols (cnt*rp, K) = dz W^T, then scatter back */
-            nn_sgemm(0, 1, cnt * rp, K, F, 1.0f, dzc, F, l->p[0].w, F, 0.0f, cols, K);
-            nn_conv_col2im_batch(&g, cols, dx + s0 * g.h * g.w * g.c, cnt);
+            /* dcols (band, K) = dz W^T, then added back into dx */
+            nn_sgemm(0, 1, r1 - r0, K, F, 1.0f, dzb, F, l->p[0].w, F, 0.0f, cols, K);
+            nn_conv_col2im_band(&g, cols, dx, r0, r1);
         }
     }
     return 0;

@@ -56,16 +56,17 @@ static int convt_forward(nn_layer *l, const float *x, float *y, int64_t n)
     nn_conv_geom g;
     geom(l, &g);
     int64_t C = l->in.d[2], F = l->units, K = l->kh * l->kw * F;
-    int64_t rp = g.oh * g.ow, osz = g.h * g.w * F;
-    int64_t chunk = nn_conv_chunk(n, rp * K);
-    float *cols = nn_layer_work(l, chunk * rp * K);
+    int64_t rows = n * g.oh * g.ow, osz = g.h * g.w * F;
+    int64_t band = nn_conv_band(K, rows);
+    float *cols = nn_layer_work(l, band * K);
     if (!cols)
         return -1;
-    for (int64_t s0 = 0; s0 < n; s0 += chunk) {
-        int64_t cnt = n - s0 < chunk ? n - s0 : chunk;
-        /* cols (cnt*rp, K) = x (cnt*rp, C) W^T, W (K, C) */
-        nn_sgemm(0, 1, cnt * rp, K, C, 1.0f, x + s0 * rp * C, C, l->p[0].w, C, 0.0f, cols, K);
-        nn_conv_col2im_batch(&g, cols, y + s0 * osz, cnt);
+    memset(y, 0, sizeof(float) * (size_t)(n * osz));
+    for (int64_t r0 = 0; r0 < rows; r0 += band) {
+        int64_t r1 = rows - r0 < band ? rows : r0 + band;
+        /* cols (band, K) = x (band, C) W^T, W (K, C); added into y */
+        nn_sgemm(0, 1, r1 - r0, K, C, 1.0f, x + r0 * C, C, l->p[0].w, C, 0.0f, cols, K);
+        nn_conv_col2im_band(&g, cols, y, r0, r1);
     }
     if (l->use_bias)
         for (int64_t r = 0; r < n * g.h * g.w; r++)
@@ -80,7 +81,7 @@ static int convt_backward(nn_layer *l, const float *x, const float *y, const flo
     nn_conv_geom g;
     geom(l, &g);
     int64_t C = l->in.d[2], F = l->units, K = l->kh * l->kw * F;
-    int64_t rp = g.oh * g.ow, osz = g.h * g.w * F;
+    int64_t rows = n * g.oh * g.ow, osz = g.h * g.w * F;
     const float *dz = dy;
     if (l->act != NN_ACT_LINEAR) {
         float *b = nn_layer_cache(l, n * osz);
@@ -95,19 +96,19 @@ static int convt_backward(nn_layer *l, const float *x, const float *y, const flo
             for (int64_t j = 0; j < F; j++)
                 db[j] += dz[r * F + j];
     }
-    int64_t chunk = nn_conv_chunk(n, rp * K);
-    float *cols = nn_layer_work(l, chunk * rp * K);
+    int64_t band = nn_conv_band(K, rows);
+    float *cols = nn_layer_work(l, band * K);
     if (!cols)
         return -1;
-    for (int64_t s0 = 0; s0 < n; s0 += chunk) {
-        int64_t cnt = n - s0 < chunk ? n - s0 : chunk;
-        const float *xc = x + s0 * rp * C;
-        nn_conv_im2col_batch(&g, dz + s0 * osz, cols, cnt);
-        /* dW (K, C) += cols^T x */
-        nn_sgemm(1, 0, K, C, cnt * rp, 1.0f, cols, K, xc, C, 1.0f, l->p[0].g, C);
-        /* dx (cnt*rp, C) = cols W */
+    for (int64_t r0 = 0; r0 < rows; r0 += band) {
+        int64_t r1 = rows - r0 < band ? rows : r0 + band;
+        const float *xb = x + r0 * C; /* (r1 - r0, C) */
+        nn_conv_im2col_band(&g, dz, cols, r0, r1);
+        /* dW (K, C) += cols^T x, band after band */
+        nn_sgemm(1, 0, K, C, r1 - r0, 1.0f, cols, K, xb, C, 1.0f, l->p[0].g, C);
+        /* dx (band, C) = cols W */
         if (dx)
-            nn_sgemm(0, 0, cnt * rp, C, K, 1.0f, cols, K, l->p[0].w, C, 0.0f, dx + s0 * rp * C, C);
+            nn_sgemm(0, 0, r1 - r0, C, K, 1.0f, cols, K, l->p[0].w, C, 0.0f, dx + r0 * C, C);
     }
     return 0;
 }

@@ -144,11 +144,13 @@ void nn_conv_out(int64_t in, int k, int s, nn_padding pad, int64_t *out, int *pa
 void nn_im2col(const nn_conv_geom *g, const float *x, float *cols);
 /* x (h, w, c) += the columns scattered back (the adjoint of im2col). */
 void nn_col2im(const nn_conv_geom *g, const float *cols, float *x);
-/* The same over cnt samples in parallel: cols (cnt*oh*ow, kh*kw*c) from
- * x (cnt, h, w, c); col2im_batch overwrites x (no accumulation). */
-void nn_conv_im2col_batch(const nn_conv_geom *g, const float *x, float *cols, int64_t cnt);
-void nn_conv_col2im_batch(const nn_conv_geom *g, const float *cols, float *x, int64_t cnt);
-/* How many samples to put through one column buffer. */
-int64_t nn_conv_chunk(int64_t n, int64_t cols_per_sample);
+/* Bands of rows of the whole batch: row r is position r % (oh*ow) of
+ * sample r / (oh*ow).  nn_conv_band: how many rows make a band of
+ * kh*kw*c = K columns (at most `rows`).  im2col_band: cols (r1 - r0, K)
+ * from x (n, h, w, c); col2im_band: x += the columns added back (the
+ * caller zeroes x first). */
+int64_t nn_conv_band(int64_t K, int64_t rows);
+void nn_conv_im2col_band(const nn_conv_geom *g, const float *x, float *cols, int64_t r0, int64_t r1);
+void nn_conv_col2im_band(const nn_conv_geom *g, const float *cols, float *x, int64_t r0, int64_t r1);
 
 #endif

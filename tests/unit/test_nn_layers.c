@@ -6,6 +6,7 @@
 #include "math/rng.h"
 #include "nn/layer.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,6 +203,133 @@ static void test_threads_do_not_change_results(void)
     CHECK(memcmp(out[0], out[1], sizeof out[0]) == 0);
 }
 
+/* Direct loops over the convolution geometry g (input h x w x ci, output
+ * oh x ow x co, kernel W (kh, kw, ci, co)), one sample at a time:
+ *   mode 0: y (oh, ow, co) = conv(x)
+ *   mode 1: x (h, w, ci) += the adjoint applied to y
+ *   mode 2: W += the kernel gradient of x and dy = y */
+static void conv_direct(const nn_conv_geom *g, int64_t co, int64_t n, float *x, float *w, float *y, int mode)
+{
+    int64_t ci = g->c;
+    for (int64_t s = 0; s < n; s++)
+        for (int64_t oy = 0; oy < g->oh; oy++)
+            for (int64_t ox = 0; ox < g->ow; ox++) {
+                float *yo = y + ((s * g->oh + oy) * g->ow + ox) * co;
+                if (mode == 0)
+                    for (int64_t f = 0; f < co; f++)
+                        yo[f] = 0;
+                for (int ky = 0; ky < g->kh; ky++)
+                    for (int kx = 0; kx < g->kw; kx++) {
+                        int64_t iy = oy * g->sh - g->pt + ky, ix = ox * g->sw - g->pl + kx;
+                        if (iy < 0 || iy >= g->h || ix < 0 || ix >= g->w)
+                            continue;
+                        float *xi = x + ((s * g->h + iy) * g->w + ix) * ci;
+                        float *wk = w + (ky * g->kw + kx) * ci * co;
+                        for (int64_t c = 0; c < ci; c++)
+                            for (int64_t f = 0; f < co; f++) {
+                                if (mode == 0)
+                                    yo[f] += xi[c] * wk[c * co + f];
+                                else if (mode == 1)
+                                    xi[c] += yo[f] * wk[c * co + f];
+                                else
+                                    wk[c * co + f] += xi[c] * yo[f];
+                            }
+                    }
+            }
+}
+
+static int close_all(const float *a, const float *b, int64_t count)
+{
+    for (int64_t i = 0; i < count; i++)
+        if (fabsf(a[i] - b[i]) > 1e-4f * (1 + fabsf(b[i])))
+            return 0;
+    return 1;
+}
+
+/* Inputs big enough for several bands of rows (nn_conv_band), with band
+ * edges inside samples and across them: forward, dx and dW equal direct
+ * loops, and are bit-identical with 1 and 2 threads. */
+static void test_conv_bands_match_direct(void)
+{
+    for (int transposed = 0; transposed < 2; transposed++)
+        for (int stride = 1; stride <= 2; stride++) {
+            /* conv: K = 3*3*32 = 288; transposed: K = 3*3*F = 288 */
+            int64_t n = transposed ? 2 : 3, side = transposed ? 40 : stride == 1 ? 40 : 81, C = 32, F = transposed ? 32 : 5;
+            nn_shape in = shp(3, side, side, transposed ? 7 : C);
+            float *res[2][3] = {{0}};
+            for (int t = 0; t < 2; t++) {
+                nn_set_threads(t + 1);
+                nn_layer *l = transposed ? nn_conv2d_transpose(F, 3, 3, stride, stride, NN_PAD_SAME, NN_ACT_LINEAR)
+                                         : nn_conv2d(F, 3, 3, stride, stride, NN_PAD_SAME, NN_ACT_LINEAR);
+                CHECK(nn_layer_setup(l, &in) == 0);
+                int64_t nx = n * nn_shape_size(&l->in), ny = n * nn_shape_size(&l->out), nw = l->p[0].count;
+                int64_t K = 9 * (transposed ? F : C), rows = transposed ? nx / l->in.d[2] : ny / F;
+                CHECK(nn_conv_band(K, rows) * 2 < rows); /* three bands or more */
+                nn_rng r;
+                nn_rng_seed(&r, 3);
+                float *x = malloc(sizeof(float) * (size_t)nx), *y = malloc(sizeof(float) * (size_t)ny);
+                float *dy = malloc(sizeof(float) * (size_t)ny), *dx = malloc(sizeof(float) * (size_t)nx);
+                for (int64_t i = 0; i < nx; i++)
+                    x[i] = (float)(2 * nn_rng_uniform(&r) - 1);
+                for (int64_t i = 0; i < ny; i++)
+                    dy[i] = (float)(2 * nn_rng_uniform(&r) - 1);
+                for (int64_t i = 0; i < nw; i++)
+                    l->p[0].w[i] = (float)(nn_rng_uniform(&r) - 0.5);
+                memset(l->p[0].g, 0, sizeof(float) * (size_t)nw);
+                if (l->use_bias)
+                    memset(l->p[1].g, 0, sizeof(float) * (size_t)l->p[1].count);
+                CHECK(l->ops->forward(l, x, y, n) == 0);
+                CHECK(l->ops->backward(l, x, y, dy, dx, n) == 0);
+                res[t][0] = y, res[t][1] = dx, res[t][2] = l->p[0].g;
+                l->p[0].g = NULL; /* kept for the comparison below */
+                if (t == 0) {
+                    /* the same through direct loops over the conv geometry */
+                    nn_conv_geom g;
+                    int64_t o;
+                    if (!transposed) {
+                        g = (nn_conv_geom){.h = side, .w = side, .c = C, .oh = l->out.d[0], .ow = l->out.d[1],
+                                           .kh = 3, .kw = 3, .sh = stride, .sw = stride};
+                    } else {
+                        g = (nn_conv_geom){.h = l->out.d[0], .w = l->out.d[1], .c = F, .oh = side, .ow = side,
+                                           .kh = 3, .kw = 3, .sh = stride, .sw = stride};
+                    }
+                    nn_conv_out(g.h, 3, stride, NN_PAD_SAME, &o, &g.pt);
+                    nn_conv_out(g.w, 3, stride, NN_PAD_SAME, &o, &g.pl);
+                    float *ry = calloc((size_t)ny, sizeof(float)), *rdx = calloc((size_t)nx, sizeof(float));
+                    float *rdw = calloc((size_t)nw, sizeof(float));
+                    if (!transposed) {
+                        conv_direct(&g, F, n, x, l->p[0].w, ry, 0);
+                        conv_direct(&g, F, n, rdx, l->p[0].w, dy, 1);
+                        conv_direct(&g, F, n, x, rdw, dy, 2);
+                    } else { /* y = adjoint(x), dx = conv(dy), dW from (dy, x) */
+                        int64_t ci = l->in.d[2];
+                        conv_direct(&g, ci, n, ry, l->p[0].w, x, 1);
+                        conv_direct(&g, ci, n, dy, l->p[0].w, rdx, 0);
+                        conv_direct(&g, ci, n, dy, rdw, x, 2);
+                    }
+                    if (l->use_bias)
+                        for (int64_t i = 0; i < ny; i++)
+                            ry[i] += l->p[1].w[i % F];
+                    CHECK(close_all(y, ry, ny));
+                    CHECK(close_all(dx, rdx, nx));
+                    CHECK(close_all(res[0][2], rdw, nw));
+                    free(ry), free(rdx), free(rdw);
+                }
+                free(x), free(dy);
+                nn_layer_free(l);
+                if (t == 1) {
+                    CHECK(memcmp(res[0][0], res[1][0], sizeof(float) * (size_t)ny) == 0);
+                    CHECK(memcmp(res[0][1], res[1][1], sizeof(float) * (size_t)nx) == 0);
+                    CHECK(memcmp(res[0][2], res[1][2], sizeof(float) * (size_t)nw) == 0);
+                    for (int u = 0; u < 2; u++)
+                        for (int k = 0; k < 3; k++)
+                            free(res[u][k]);
+                }
+            }
+            nn_set_threads(0);
+        }
+}
+
 /* ---- hand-worked forward cases ---- */
 
 static void test_dense_by_hand(void)
@@ -391,6 +519,7 @@ int main(void)
     RUN(test_grad_dropout_embedding_batchnorm);
     RUN(test_threads_do_not_change_results);
     RUN(test_dense_by_hand);
+    RUN(test_conv_bands_match_direct);
     RUN(test_conv_by_hand);
     RUN(test_im2col_col2im_definition);
     RUN(test_conv_transpose_by_hand);
