@@ -30,15 +30,6 @@
 #define NN_GEMM_UNROLL _Pragma("GCC unroll 32")
 #else
 #define NN_GEMM_UNROLL
-/* Thin products (gemm_thin.c): N <= NN_GEMM_THIN or M <= NN_GEMM_THIN
- * run dot-product / axpy kernels without the padding to NR columns.
- * Returns 1 when done, 0 when the shape is not thin (or a small pack
- * buffer could not be allocated): the caller then runs the blocked path.
- * threads > 1 splits C into tasks of a fixed size (never K). */
-#define NN_GEMM_THIN 8
-int nn_gemm_thin(int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
-                 const float *B, int64_t ldb, float beta, float *C, int64_t ldc, int threads);
-
 #endif
 
 /* C[0..m)[0..n) = alpha * op(A) * op(B) + beta * C for m <= MR, n <= NR,
