@@ -9,9 +9,11 @@ cross-entropy averaged over the real tokens, Adam (lr 1e-3, eps 1e-7 as
 Keras).  Prints SECONDS_PER_EPOCH (wall), CPU_SECONDS_PER_EPOCH and writes the argmax predictions of the
 test set (N, T) int32 for `metrics entity` (PRED_OUT "-": no predictions).
 
-usage: rnn_peer.py DIR THREADS EPOCHS PRED_OUT.npy [MODEL [TRAIN]]
+usage: rnn_peer.py DIR THREADS EPOCHS PRED_OUT.npy [MODEL [TRAIN [SEED]]]
 DIR holds X.TRAIN.npy Y.TRAIN.npy X.test.npy vocab.tsv tags.tsv vectors.txt;
-MODEL is lstm (default) or bilstm, TRAIN defaults to "train".
+MODEL is lstm (default), bilstm, gru (`--cell gru`) or lstm-trainable
+(the embedding trained too: no `--freeze-embedding`); TRAIN defaults to
+"train", SEED (weights, batch order, dropout) to 1.
 """
 import sys
 import time
@@ -43,12 +45,13 @@ def load_vectors(path, words, dim_hint=None):
 
 
 class Tagger(nn.Module):
-    def __init__(self, emb, units, ntags, bidirectional=False):
+    def __init__(self, emb, units, ntags, bidirectional=False, cell="lstm", freeze=True):
         super().__init__()
-        self.emb = nn.Embedding.from_pretrained(torch.from_numpy(emb), freeze=True, padding_idx=None)
+        self.emb = nn.Embedding.from_pretrained(torch.from_numpy(emb), freeze=freeze, padding_idx=None)
         self.drop = nn.Dropout(0.2)
         # packed sequences: the backward direction starts at each sentence's last real token
-        self.lstm = nn.LSTM(emb.shape[1], units, batch_first=True, bidirectional=bidirectional)
+        rnn = nn.GRU if cell == "gru" else nn.LSTM
+        self.lstm = rnn(emb.shape[1], units, batch_first=True, bidirectional=bidirectional)
         self.out = nn.Linear(units * (2 if bidirectional else 1), ntags)
 
     def forward(self, x, lengths):
@@ -63,16 +66,18 @@ def main():
     d, threads, epochs, pred_out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     kind = sys.argv[5] if len(sys.argv) > 5 else "lstm"
     train = sys.argv[6] if len(sys.argv) > 6 else "train"
-    if kind not in ("lstm", "bilstm"):
-        sys.exit("rnn_peer.py: MODEL must be lstm or bilstm")
+    seed = int(sys.argv[7]) if len(sys.argv) > 7 else 1
+    if kind not in ("lstm", "bilstm", "gru", "lstm-trainable"):
+        sys.exit("rnn_peer.py: MODEL must be lstm, bilstm, gru or lstm-trainable")
     torch.set_num_threads(threads)
-    torch.manual_seed(1)
+    torch.manual_seed(seed)
     words, tags = load_vocab(d + "/vocab.tsv"), load_vocab(d + "/tags.tsv")
     emb = load_vectors(d + "/vectors.txt", words)
     xtr = torch.from_numpy(np.load(d + "/X.%s.npy" % train).astype(np.int64))
     ytr = torch.from_numpy(np.load(d + "/Y.%s.npy" % train).astype(np.int64))
     xte = torch.from_numpy(np.load(d + "/X.test.npy").astype(np.int64))
-    model = Tagger(emb, 100, len(tags), kind == "bilstm")
+    model = Tagger(emb, 100, len(tags), kind == "bilstm", "gru" if kind == "gru" else "lstm",
+                   kind != "lstm-trainable")
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-3, eps=1e-7)
     n = xtr.shape[0]
     times, cpus = [], []
