@@ -72,6 +72,7 @@ ours() { # model threads -> scaled seconds per epoch; $tmp/o_<model><threads>.ti
 }
 peer() { # model threads pred|- -> scaled seconds per epoch; $tmp/p_<model><threads>.{time,cpu}
   out=$(timed "$tmp/p_$1$2.time" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY="${RNN_PEER_OMP_WAIT:-PASSIVE}" \
+    OMP_NUM_THREADS="$2" OPENBLAS_NUM_THREADS="$2" \
     "$PY" "$here/bench/rnn_peer.py" "$tmp" "$2" 1 "$3" "$1" sub 2>/dev/null) || return 1
   printf '%s\n' "$out" | sed -n 's/^CPU_SECONDS_PER_EPOCH //p' | awk -v k="$scale" '{ printf "%.1f", k * $1 }' > "$tmp/p_$1$2.cpu"
   printf '%s\n' "$out" | sed -n 's/^SECONDS_PER_EPOCH //p' | awk -v k="$scale" '{ printf "%.1f", k * $1 }'

@@ -29,6 +29,7 @@ static void seq_free(nn_seq *s)
     }
     free(s->layers);
     free(s->acts);
+    free(s->act_floats);
     free(s->ga);
     free(s->gb);
     free(s);
@@ -130,6 +131,8 @@ int nn_seq_add(nn_seq *s, nn_layer *l)
         free(s->acts);
         s->acts = NULL;
     }
+    free(s->act_floats);
+    s->act_floats = NULL;
     s->cap = 0;
     return 0;
 }
@@ -151,45 +154,55 @@ int nn_seq_set_input(nn_seq *s, const nn_shape *in)
         cur = l->out;
     }
     s->in = *in;
-    if (s->acts) {
-        for (int i = 0; i < s->n; i++)
-            free(s->acts[i]);
-        free(s->acts);
-        s->acts = NULL;
-    }
-    s->cap = 0;
+    s->cap = 0; /* reserve() checks the buffers against the new sizes */
     return 0;
 }
 
+/* Buffers for n samples of the current shapes: kept when big enough. */
 static int reserve(nn_seq *s, int64_t n)
 {
-    if (n <= s->cap && s->acts)
+    if (n < 1)
+        n = 1;
+    /* Per-sample sizes come from a model file: multiply with overflow
+     * checks (a shape of 2^62 floats would wrap to 0 bytes). */
+    int64_t big = nn_shape_size(&s->in);
+    int fits = s->acts && s->act_floats && s->ga && s->gb;
+    for (int i = 0; i < s->n; i++) {
+        int64_t sz = nn_shape_size(&s->layers[i]->out);
+        big = sz > big ? sz : big;
+        if (fits && (sz < 0 || sz > s->act_floats[i] / n))
+            fits = 0;
+    }
+    if (fits && big >= 0 && big <= s->grad_floats / n) {
+        s->cap = n;
         return 0;
+    }
     if (s->acts)
         for (int i = 0; i < s->n; i++)
             free(s->acts[i]);
     free(s->acts);
+    free(s->act_floats);
     free(s->ga);
     free(s->gb);
     s->ga = s->gb = NULL;
+    s->act_floats = NULL;
     s->cap = 0;
     s->acts = nn_calloc((size_t)(s->n ? s->n : 1), sizeof *s->acts);
-    if (!s->acts)
+    s->act_floats = nn_calloc((size_t)(s->n ? s->n : 1), sizeof *s->act_floats);
+    if (!s->acts || !s->act_floats)
         return -1;
-    /* Per-sample sizes come from a model file: multiply with overflow
-     * checks (a shape of 2^62 floats would wrap to 0 bytes). */
-    int64_t big = nn_shape_size(&s->in);
     size_t row_bytes;
     for (int i = 0; i < s->n; i++) {
         int64_t sz = nn_shape_size(&s->layers[i]->out);
-        big = sz > big ? sz : big;
         if (sz < 0 || nn_mul_size((size_t)sz, sizeof(float), &row_bytes) ||
             !(s->acts[i] = nn_alloc((size_t)n, row_bytes)))
             return -1;
+        s->act_floats[i] = n * sz;
     }
     if (big < 0 || nn_mul_size((size_t)big, sizeof(float), &row_bytes) || !(s->ga = nn_alloc((size_t)n, row_bytes)) ||
         !(s->gb = nn_alloc((size_t)n, row_bytes)))
         return -1;
+    s->grad_floats = n * big;
     s->cap = n;
     return 0;
 }

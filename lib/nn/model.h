@@ -39,7 +39,9 @@ typedef struct {
     nn_layer **layers;
     float **acts;       /* acts[i]: output of layer i (cap, out_i) */
     float *ga, *gb;     /* ping-pong gradient buffers (cap, largest) */
-    int64_t cap;        /* batch capacity of the buffers */
+    int64_t cap;        /* samples of the last forward (backward checks it) */
+    int64_t *act_floats;/* floats allocated in acts[i] */
+    int64_t grad_floats;/* floats allocated in ga and in gb */
     const float *x;     /* the input of the last forward */
     int training;
     uint64_t step;
@@ -68,9 +70,10 @@ int nn_seq_add(nn_seq *s, nn_layer *l);
 int nn_seq_add_spec(nn_seq *s, const char *spec, uint64_t seed);
 const nn_shape *nn_seq_out(const nn_seq *s);
 /* Change the input shape (e.g. images of another size for a fully
- * convolutional part): every layer is set up again; parameters keep their
- * values (an error if a parameter's shape would change; the part is then
- * unusable: rebuild it). */
+ * convolutional part, or a batch of shorter sequences): every layer is set
+ * up again; parameters keep their values (an error if a parameter's shape
+ * would change; the part is then unusable: rebuild it).  Buffers are kept
+ * while they are big enough, so a smaller shape allocates nothing. */
 int nn_seq_set_input(nn_seq *s, const nn_shape *in);
 
 /* Run the part on n samples x (n, in...); returns (n, out...) or NULL. */
