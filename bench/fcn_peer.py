@@ -6,7 +6,9 @@ Reads DIR/X_train.npy (N, H, W, 3) uint8, DIR/Y_train.npy (N, H, W) ids,
 DIR/X_val.npy.  CLASSES 1: binary (mask == 1, sigmoid + BCE); K: softmax +
 cross-entropy with label 11 ignored.  conv32 x2, pool, conv64 x2, pool,
 conv128 x2, upsample, convT32 x2, convT K stride 2 (3x3, relu, same),
-RMSprop (lr 1e-3, rho 0.9, eps 1e-7 as Keras), batch 8, shuffled.
+Keras's initialization (Glorot uniform kernels, zero biases: what
+train-fcn uses, not PyTorch's default), RMSprop (lr 1e-3, rho 0.9, eps
+1e-7 as Keras), batch 8, shuffled.
 Prints SECONDS_PER_EPOCH (training only, wall clock, mean) and writes the
 validation argmax ids (N, H, W) uint8 to PRED.npy.  SEED (default 1) seeds
 the weights and the batch order."""
@@ -29,6 +31,15 @@ def net(k):
         nn.ConvTranspose2d(32, k, 3, stride=2, padding=1, output_padding=1))
 
 
+def keras_init(model):
+    # Glorot uniform over fan_in + fan_out = (in + out) * 3 * 3 for both
+    # conv kinds, zero biases: Keras's defaults
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+
+
 def main():
     d, threads, epochs, k, pred = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     seed = int(sys.argv[6]) if len(sys.argv) > 6 else 1
@@ -38,6 +49,7 @@ def main():
     y = torch.from_numpy(np.load(d + "/Y_train.npy").astype(np.int64))
     xv = torch.from_numpy(np.load(d + "/X_val.npy")).permute(0, 3, 1, 2).float() / 255
     m = net(k)
+    keras_init(m)
     opt = torch.optim.RMSprop(m.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
     if k == 1:
         lossf = nn.BCEWithLogitsLoss()

@@ -140,6 +140,8 @@ typedef struct {
     uint8_t *mb;      /* (bs, T) recurrent mask */
     int32_t *lb;      /* (bs, T) labels */
     float *grad;      /* (bs, T, k) */
+    int64_t *order;   /* (bs) the batch's samples, longest first */
+    int64_t *len;     /* (bs) their lengths */
 } tagger;
 
 /* With padding masked, the steps before the batch's first real token and
@@ -170,11 +172,39 @@ static void batch_steps(const tagger *g, const float *x, const int64_t *idx, int
     *t0 = lo, *t1 = hi;
 }
 
-static int tag_batch(void *ctx, const int64_t *idx, int64_t n, int train, int val, uint64_t step, double *loss)
+/* The batch's samples longest first (ties in the loop's order): the
+ * recurrent layers then multiply only the rows still inside their
+ * sentence at each step (nn/rnn.c).  The same samples in another order:
+ * the loss and gradients are sums over them. */
+static void order_by_length(const tagger *g, const float *x, const int64_t *idx, int64_t n, int64_t *out)
+{
+    int64_t T = g->T;
+    for (int64_t i = 0; i < n; i++) {
+        const float *row = x + idx[i] * T;
+        int64_t len = 0;
+        for (int64_t t = 0; t < T; t++)
+            len += row[t] != 0;
+        g->len[i] = len;
+        /* insertion sort, stable: n is a batch */
+        int64_t j = i;
+        for (; j > 0 && g->len[out[j - 1]] < len; j--)
+            out[j] = out[j - 1];
+        out[j] = i;
+    }
+    for (int64_t i = 0; i < n; i++)
+        out[i] = idx[out[i]];
+}
+
+static int tag_batch(void *ctx, const int64_t *batch_idx, int64_t n, int train, int val, uint64_t step,
+                     double *loss)
 {
     tagger *g = ctx;
     const tagset *d = val ? g->val : g->train;
-    int64_t T = g->T, t0, t1;
+    int64_t T = g->T, t0, t1, *idx = g->order;
+    if (g->masked)
+        order_by_length(g, (const float *)d->x.data, batch_idx, n, idx);
+    else
+        memcpy(idx, batch_idx, sizeof(int64_t) * (size_t)n);
     batch_steps(g, (const float *)d->x.data, idx, n, &t0, &t1);
     int64_t Tb = t1 - t0; /* the batch: (n, Tb) */
     nn_shape in = {1, {Tb}}, full = {1, {T}};
@@ -300,13 +330,15 @@ static void train_model(nn_model *m, const tagset *train, const tagset *val, con
         nn_die_lib(NULL);
     text_meta tm = {words, tagw, T};
 
-    tagger g = {m, m->parts[0], train, val, T, tags->n, mask_padding, NULL, NULL, NULL, NULL, NULL};
+    tagger g = {m, m->parts[0], train, val, T, tags->n, mask_padding, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    g.order = nn_alloc((size_t)batch, sizeof(int64_t));
+    g.len = nn_alloc((size_t)batch, sizeof(int64_t));
     g.xb = nn_alloc((size_t)batch, (size_t)T * sizeof(float));
     g.wb = nn_alloc((size_t)batch, (size_t)T * sizeof(float));
     g.mb = nn_alloc((size_t)batch, (size_t)T);
     g.lb = nn_alloc((size_t)batch, (size_t)T * sizeof(int32_t));
     g.grad = nn_alloc((size_t)batch, (size_t)(T * tags->n) * sizeof(float));
-    if (!g.xb || !g.wb || !g.mb || !g.lb || !g.grad)
+    if (!g.xb || !g.wb || !g.mb || !g.lb || !g.grad || !g.order || !g.len)
         nn_die_lib(NULL);
 
     nn_train_task task = {&g, train->x.shape[0], val->x.data ? val->x.shape[0] : 0, tag_batch};
@@ -326,6 +358,8 @@ static void train_model(nn_model *m, const tagset *train, const tagset *val, con
     free(g.mb);
     free(g.lb);
     free(g.grad);
+    free(g.order);
+    free(g.len);
     nn_optim_free(&o);
 }
 

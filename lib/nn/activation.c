@@ -4,6 +4,7 @@
 #include "nn/layer.h"
 
 #include "core/error.h"
+#include "math/fastmath.h"
 
 #include <math.h>
 #include <string.h>
@@ -44,7 +45,7 @@ void nn_act_forward(nn_act a, float *y, int64_t rows, int64_t cols)
         break;
     case NN_ACT_TANH:
         for (int64_t i = 0; i < n; i++)
-            y[i] = tanhf(y[i]);
+            y[i] = nn_tanhf(y[i]);
         break;
     case NN_ACT_SOFTMAX:
         for (int64_t r = 0; r < rows; r++) {

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/mem.h"
 #include "core/parallel.h"
+#include "math/fastmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -49,7 +50,7 @@ static float score(const nn_att_input *in, const float *q, const float *Kj, floa
         return e;
     }
     for (int64_t k = 0; k < A; k++) {
-        u[k] = tanhf(q[k] + Kj[k]);
+        u[k] = nn_tanhf(q[k] + Kj[k]);
         e += in->v[k] * u[k];
     }
     return e;
@@ -144,7 +145,7 @@ static void bwd_task(void *vc, int task, int worker)
         }
         /* e_j = v . u_j, u_j = tanh(q + K_j) */
         for (int64_t k = 0; k < A; k++) {
-            float uk = tanhf(q[k] + Kj[k]);
+            float uk = nn_tanhf(q[k] + Kj[k]);
             float du = de[j] * in->v[k] * (1.0f - uk * uk);
             if (dvp)
                 dvp[k] += de[j] * uk;

@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "math/fastmath.h"
 #include "math/gemm.h"
 
 #include <math.h>
@@ -98,18 +99,18 @@ static void step_fwd(void *vctx, int task, int worker)
         switch (c->l->cell) {
         case NN_CELL_RNN:
             for (int64_t j = 0; j < u; j++)
-                h[j] = a[j] = tanhf(a[j]);
+                h[j] = a[j] = nn_tanhf(a[j]);
             break;
         case NN_CELL_LSTM: {
             float *cc = c->C + row * u;
             for (int64_t j = 0; j < u; j++) {
-                float i = sigm(a[j]), f = sigm(a[u + j]), g = tanhf(a[2 * u + j]), o = sigm(a[3 * u + j]);
+                float i = sigm(a[j]), f = sigm(a[u + j]), g = nn_tanhf(a[2 * u + j]), o = sigm(a[3 * u + j]);
                 a[j] = i;
                 a[u + j] = f;
                 a[2 * u + j] = g;
                 a[3 * u + j] = o;
                 cc[j] = f * cp[j] + i * g;
-                h[j] = o * tanhf(cc[j]);
+                h[j] = o * nn_tanhf(cc[j]);
             }
             break;
         }
@@ -119,7 +120,7 @@ static void step_fwd(void *vctx, int task, int worker)
             for (int64_t j = 0; j < u; j++) {
                 float z = sigm(a[j] + r[j]), rr = sigm(a[u + j] + r[u + j]);
                 rh[j] = r[2 * u + j];
-                float hh = tanhf(a[2 * u + j] + rr * rh[j]);
+                float hh = nn_tanhf(a[2 * u + j] + rr * rh[j]);
                 a[j] = z;
                 a[u + j] = rr;
                 a[2 * u + j] = hh;
@@ -148,21 +149,23 @@ static void run(int nchunks, nn_task_fn fn, void *ctx)
         nn_parallel_for(nchunks, fn, ctx);
 }
 
-/* Steps [0, tmax) hold every real token of the batch (post padding):
- * later steps are masked for all samples, so their recurrent GEMMs are
- * skipped (their gate rows are never read, their gradient rows are 0). */
-static int64_t active_steps(const nn_layer *l, int64_t n, int64_t T)
+/* rows[t] = 1 + the last sample whose step t is real (0: none).  Samples
+ * from rows[t] on only carry their state through step t, so the recurrent
+ * GEMMs of step t run on the first rows[t] samples: a batch ordered by
+ * length, longest first (train-rnn does so), multiplies about as many
+ * rows as it has tokens, as PyTorch's packed sequences do.  Without a
+ * mask every row is real at every step. */
+static void active_rows(const nn_layer *l, int64_t n, int64_t T, float *rows)
 {
-    if (!l->mask)
-        return T;
-    int64_t tmax = 0;
-    for (int64_t b = 0; b < n; b++)
-        for (int64_t t = T - 1; t >= tmax; t--)
+    for (int64_t t = 0; t < T; t++) {
+        int64_t k = l->mask ? 0 : n;
+        for (int64_t b = n - 1; b >= 0 && l->mask; b--)
             if (l->mask[b * T + t]) {
-                tmax = t + 1;
+                k = b + 1;
                 break;
             }
-    return tmax;
+        rows[t] = (float)k; /* a float buffer: exact below 2^24 samples */
+    }
 }
 
 static int direction_forward(nn_layer *l, const dims *d, int dir, const float *x, float *cache, float *work)
@@ -181,16 +184,17 @@ static int direction_forward(nn_layer *l, const dims *d, int dir, const float *x
     nn_sgemm(0, 0, n * T, gu, in, 1.0f, x, in, W, gu, 1.0f, A, gu);
 
     step_ctx c = {l, d, A, H, l->cell == NN_CELL_LSTM ? C : NULL, RH, R, bias + gu, zeros, 0, -1, chunks(n, u)};
-    int64_t tmax = active_steps(l, n, T);
+    float *rows = R + n * gu; /* (T) */
+    active_rows(l, n, T, rows);
     for (int64_t s = 0; s < T; s++) {
-        int64_t t = dir ? T - 1 - s : s, tp = s ? (dir ? t + 1 : t - 1) : -1;
+        int64_t t = dir ? T - 1 - s : s, tp = s ? (dir ? t + 1 : t - 1) : -1, k = (int64_t)rows[t];
         if (gru) { /* R (n, gu) = h' U + b' */
             for (int64_t b = 0; b < n; b++)
                 memcpy(R + b * gu, bias + gu, sizeof(float) * (size_t)gu);
-            if (tp >= 0 && t < tmax)
-                nn_sgemm(0, 0, n, gu, u, 1.0f, H + tp * u, T * u, U, gu, 1.0f, R, gu);
-        } else if (tp >= 0 && t < tmax) { /* A[:, t] += h' U */
-            nn_sgemm(0, 0, n, gu, u, 1.0f, H + tp * u, T * u, U, gu, 1.0f, A + t * gu, T * gu);
+            if (tp >= 0 && k > 0)
+                nn_sgemm(0, 0, k, gu, u, 1.0f, H + tp * u, T * u, U, gu, 1.0f, R, gu);
+        } else if (tp >= 0 && k > 0) { /* A[:k, t] += h'[:k] U */
+            nn_sgemm(0, 0, k, gu, u, 1.0f, H + tp * u, T * u, U, gu, 1.0f, A + t * gu, T * gu);
         }
         c.t = t;
         c.tp = tp;
@@ -218,7 +222,8 @@ static int rnn_forward(nn_layer *l, const float *x, float *y, int64_t n)
     dims d = get_dims(l, n);
     int D = l->directions;
     float *cache = nn_layer_cache(l, D * d.dir_size);
-    float *work = nn_layer_work(l, d.u + n * d.gu);
+    /* work: zeros (u), R (n, gu), rows (T) */
+    float *work = nn_layer_work(l, d.u + n * d.gu + d.T);
     if (!cache || !work)
         return -1;
     for (int dir = 0; dir < D; dir++)
@@ -298,7 +303,7 @@ static void step_bwd(void *vctx, int task, int worker)
             const float *cp = c->tp >= 0 ? c->C + (b * T + c->tp) * u : c->zeros;
             for (int64_t j = 0; j < u; j++) {
                 float i = a[j], f = a[u + j], g = a[2 * u + j], o = a[3 * u + j];
-                float tc = tanhf(cc[j]);
+                float tc = nn_tanhf(cc[j]);
                 float dct = dc[j] + dh[j] * o * (1 - tc * tc);
                 da[j] = dct * g * i * (1 - i);
                 da[u + j] = dct * cp[j] * f * (1 - f);
@@ -338,22 +343,24 @@ static int direction_backward(nn_layer *l, const dims *d, int dir, const float *
     float *db = l->p[2].g + dir * (gru ? 2 : 1) * gu;
     const float *A = cache, *H = A + n * T * gu, *C = H + n * T * u, *RH = C + n * T * u;
 
-    /* work: dA (n*T, gu), dR (n*T, gu) for gru, Hp (n*T, u), dh, dc (n, u), zeros (u) */
+    /* work: dA (n*T, gu), dR (n*T, gu) for gru, Hp (n*T, u), dh, dc (n, u), zeros (u), rows (T) */
     float *dA = work, *dR = gru ? dA + n * T * gu : dA, *Hp = dA + n * T * gu * (gru ? 2 : 1);
     float *dh = Hp + n * T * u, *dc = dh + n * u, *zeros = dc + n * u;
     memset(dh, 0, sizeof(float) * (size_t)(2 * n * u + u));
 
     bstep_ctx c = {l, d, A, H, C, RH, dY, zeros, dA, dR, dh, dc, 0, -1, 0, chunks(n, u)};
-    int64_t tmax = active_steps(l, n, T);
+    float *rows = zeros + u; /* (T) */
+    active_rows(l, n, T, rows);
     for (int64_t s = T - 1; s >= 0; s--) {
-        int64_t t = dir ? T - 1 - s : s, tp = s ? (dir ? t + 1 : t - 1) : -1;
+        int64_t t = dir ? T - 1 - s : s, tp = s ? (dir ? t + 1 : t - 1) : -1, k = (int64_t)rows[t];
         c.t = t;
         c.tp = tp;
         c.s = s;
         run(c.nchunks, step_bwd, &c);
-        /* dh' += dR_t U^T (the direct part is already in dh) */
-        if (tp >= 0 && t < tmax)
-            nn_sgemm(0, 1, n, u, gu, 1.0f, dR + t * gu, T * gu, U, gu, 1.0f, dh, u);
+        /* dh'[:k] += dR_t[:k] U^T (the direct part is already in dh; dR_t
+         * is 0 from row k on) */
+        if (tp >= 0 && k > 0)
+            nn_sgemm(0, 1, k, u, gu, 1.0f, dR + t * gu, T * gu, U, gu, 1.0f, dh, u);
     }
     /* Hp[b, t] = the state before step t (zeros before the first) */
     for (int64_t b = 0; b < n; b++)
@@ -383,7 +390,7 @@ static int rnn_backward(nn_layer *l, const float *x, const float *y, const float
     dims d = get_dims(l, n);
     int D = l->directions;
     int64_t u = d.u, rows = n * d.to;
-    int64_t per = n * d.T * d.gu * (l->cell == NN_CELL_GRU ? 2 : 1) + n * d.T * u + 2 * n * u + u;
+    int64_t per = n * d.T * d.gu * (l->cell == NN_CELL_GRU ? 2 : 1) + n * d.T * u + 2 * n * u + u + d.T;
     float *work = nn_layer_work(l, D * rows * u + per);
     if (!work)
         return -1;

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/mem.h"
+#include "math/fastmath.h"
 #include "math/gemm.h"
 
 #include <math.h>
@@ -123,7 +124,7 @@ int s2s_step(nn_s2s *s, int64_t m, const int32_t *tok, const float *hp, const fl
                 float *g = b->g + r * G;
                 const float *R = tmp + r * G;
                 float z = sigm(g[j] + R[j]), rr = sigm(g[u + j] + R[u + j]), rh = R[2 * u + j];
-                float hh = tanhf(g[2 * u + j] + rr * rh);
+                float hh = nn_tanhf(g[2 * u + j] + rr * rh);
                 g[j] = z;
                 g[u + j] = rr;
                 g[2 * u + j] = hh;
@@ -135,14 +136,14 @@ int s2s_step(nn_s2s *s, int64_t m, const int32_t *tok, const float *hp, const fl
         for (int64_t r = 0; r < m; r++)
             for (int64_t j = 0; j < u; j++) {
                 float *g = b->g + r * G;
-                float ig = sigm(g[j]), fg = sigm(g[u + j]), cg = tanhf(g[2 * u + j]), og = sigm(g[3 * u + j]);
+                float ig = sigm(g[j]), fg = sigm(g[u + j]), cg = nn_tanhf(g[2 * u + j]), og = sigm(g[3 * u + j]);
                 g[j] = ig;
                 g[u + j] = fg;
                 g[2 * u + j] = cg;
                 g[3 * u + j] = og;
                 float cc = fg * cp[r * u + j] + ig * cg;
                 b->c[r * u + j] = cc;
-                b->h[r * u + j] = og * tanhf(cc);
+                b->h[r * u + j] = og * nn_tanhf(cc);
             }
     }
     if (c->att == NN_ATT_NONE) {
@@ -199,7 +200,7 @@ void s2s_cell_backward(nn_s2s *s, int64_t m, const float *x, const float *hp, co
         for (int64_t j = 0; j < u; j++) {
             const float *g = b->g + r * G;
             float ig = g[j], fg = g[u + j], cg = g[2 * u + j], og = g[3 * u + j];
-            float tc = tanhf(b->c[r * u + j]), d = dh[r * u + j];
+            float tc = nn_tanhf(b->c[r * u + j]), d = dh[r * u + j];
             float dct = dc[r * u + j] + d * og * (1.0f - tc * tc);
             dP[r * G + j] = dct * cg * ig * (1.0f - ig);
             dP[r * G + u + j] = dct * cp[r * u + j] * fg * (1.0f - fg);
