@@ -343,9 +343,10 @@ static int direction_backward(nn_layer *l, const dims *d, int dir, const float *
     float *db = l->p[2].g + dir * (gru ? 2 : 1) * gu;
     const float *A = cache, *H = A + n * T * gu, *C = H + n * T * u, *RH = C + n * T * u;
 
-    /* work: dA (n*T, gu), dR (n*T, gu) for gru, Hp (n*T, u), dh, dc (n, u), zeros (u), rows (T) */
+    /* work: dA (n*T, gu), dR (n*T, gu) for gru, Hp (n*T, u), dh, dc (n, u), zeros (u), rows (T),
+     * xc (n*T, in) */
     float *dA = work, *dR = gru ? dA + n * T * gu : dA, *Hp = dA + n * T * gu * (gru ? 2 : 1);
-    float *dh = Hp + n * T * u, *dc = dh + n * u, *zeros = dc + n * u;
+    float *dh = Hp + n * T * u, *dc = dh + n * u, *zeros = dc + n * u, *xc = zeros + u + T;
     memset(dh, 0, sizeof(float) * (size_t)(2 * n * u + u));
 
     bstep_ctx c = {l, d, A, H, C, RH, dY, zeros, dA, dR, dh, dc, 0, -1, 0, chunks(n, u)};
@@ -362,25 +363,58 @@ static int direction_backward(nn_layer *l, const dims *d, int dir, const float *
         if (tp >= 0 && k > 0)
             nn_sgemm(0, 1, k, u, gu, 1.0f, dR + t * gu, T * gu, U, gu, 1.0f, dh, u);
     }
-    /* Hp[b, t] = the state before step t (zeros before the first) */
+    /* The weight gradients are sums over the steps; dA and dR are 0 at
+     * masked steps, so only the real ones go in (in a GMB batch about half
+     * of n*T).  Their rows are moved to the front, in order: dA, dR in
+     * place, and Hp[i] (the state before real step i) and xc[i] (its
+     * input) built that way; m of them. */
+    int64_t m = 0;
     for (int64_t b = 0; b < n; b++)
         for (int64_t t = 0; t < T; t++) {
+            int64_t r = b * T + t;
+            if (l->mask && !l->mask[r])
+                continue;
             int64_t tp = dir ? t + 1 : t - 1;
             const float *src = tp >= 0 && tp < T ? H + (b * T + tp) * u : zeros;
-            memcpy(Hp + (b * T + t) * u, src, sizeof(float) * (size_t)u);
+            memcpy(Hp + m * u, src, sizeof(float) * (size_t)u);
+            if (l->mask) {
+                memmove(dA + m * gu, dA + r * gu, sizeof(float) * (size_t)gu);
+                if (gru)
+                    memmove(dR + m * gu, dR + r * gu, sizeof(float) * (size_t)gu);
+                memcpy(xc + m * in, x + r * in, sizeof(float) * (size_t)in);
+            }
+            m++;
         }
-    /* weight gradients over every step at once */
-    nn_sgemm(1, 0, in, gu, n * T, 1.0f, x, in, dA, gu, 1.0f, dW, gu);
-    nn_sgemm(1, 0, u, gu, n * T, 1.0f, Hp, u, dR, gu, 1.0f, dU, gu);
-    for (int64_t r = 0; r < n * T; r++)
+    const float *xs = l->mask ? xc : x; /* (m, in) */
+    nn_sgemm(1, 0, in, gu, m, 1.0f, xs, in, dA, gu, 1.0f, dW, gu);
+    nn_sgemm(1, 0, u, gu, m, 1.0f, Hp, u, dR, gu, 1.0f, dU, gu);
+    for (int64_t r = 0; r < m; r++)
         for (int64_t j = 0; j < gu; j++)
             db[j] += dA[r * gu + j];
     if (gru)
-        for (int64_t r = 0; r < n * T; r++)
+        for (int64_t r = 0; r < m; r++)
             for (int64_t j = 0; j < gu; j++)
                 db[gu + j] += dR[r * gu + j];
-    if (dx)
+    if (!dx)
+        return 0;
+    if (!l->mask) { /* dx (n*T, in) = dA W^T (+ the other direction's) */
         nn_sgemm(0, 1, n * T, in, gu, 1.0f, dA, gu, W, gu, dir ? 1.0f : 0.0f, dx, in);
+        return 0;
+    }
+    /* dx of the real steps, (m, in), then back to their rows; 0 at masked
+     * ones (the first direction writes, the second adds) */
+    nn_sgemm(0, 1, m, in, gu, 1.0f, dA, gu, W, gu, 0.0f, xc, in);
+    if (!dir)
+        memset(dx, 0, sizeof(float) * (size_t)(n * T * in));
+    for (int64_t b = 0, i = 0; b < n; b++)
+        for (int64_t t = 0; t < T; t++) {
+            int64_t r = b * T + t;
+            if (!l->mask[r])
+                continue;
+            for (int64_t j = 0; j < in; j++)
+                dx[r * in + j] += xc[i * in + j];
+            i++;
+        }
     return 0;
 }
 
@@ -390,7 +424,7 @@ static int rnn_backward(nn_layer *l, const float *x, const float *y, const float
     dims d = get_dims(l, n);
     int D = l->directions;
     int64_t u = d.u, rows = n * d.to;
-    int64_t per = n * d.T * d.gu * (l->cell == NN_CELL_GRU ? 2 : 1) + n * d.T * u + 2 * n * u + u + d.T;
+    int64_t per = n * d.T * d.gu * (l->cell == NN_CELL_GRU ? 2 : 1) + n * d.T * u + 2 * n * u + u + d.T + n * d.T * d.in;
     float *work = nn_layer_work(l, D * rows * u + per);
     if (!work)
         return -1;
