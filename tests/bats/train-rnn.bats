@@ -139,7 +139,7 @@ nothing_written() {
   make_data "$D" 120
   for p in "8 post" "14 post" "14 pre"; do
     set -- $p
-    "$B/pad" -t "$1" -p "$2" -x "$D/X$1$2.npy" -y "$D/Y$1$2.npy" "$D/tokens.tsv" "$D/vocab.tsv" "$D/tags.tsv"
+    "$B/pad" -t "$1" -p "$2" -x "$D/X$1$2.npy" -y "$D/Y$1$2.npy" -l "$D/len$1$2.npy" "$D/tokens.tsv" "$D/vocab.tsv" "$D/tags.tsv"
     "$B/train-rnn" -q --x "$D/X$1$2.npy" --y "$D/Y$1$2.npy" --vocab "$D/vocab.tsv" --tags "$D/tags.tsv" \
       --units 8 --batch 32 --seed 3 --bidirectional --dropout 0 --epochs 2 -o "$D/m$1$2.st" --history "$D/h$1$2.tsv"
   done
