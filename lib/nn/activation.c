@@ -123,7 +123,11 @@ static int act_backward(nn_layer *l, const float *x, const float *y, const float
     (void)x;
     int64_t cols = l->in.d[l->in.ndim - 1];
     int64_t rows = n * nn_shape_size(&l->in) / cols;
-    if (dx)
+    if (dx && l->dy_is_preact) {
+        if (dx != dy)
+            memcpy(dx, dy, sizeof(float) * (size_t)(rows * cols));
+    }
+    else if (dx)
         nn_act_backward(l->act, y, dy, dx, rows, cols);
     return 0;
 }

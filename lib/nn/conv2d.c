@@ -255,7 +255,7 @@ static int conv_backward(nn_layer *l, const float *x, const float *y, const floa
     geom(l, &g);
     int64_t K = l->kh * l->kw * g.c, F = l->units, rows = n * g.oh * g.ow;
     const float *dz = dy;
-    if (l->act != NN_ACT_LINEAR) {
+    if (l->act != NN_ACT_LINEAR && !l->dy_is_preact) {
         float *b = nn_layer_cache(l, rows * F);
         if (!b)
             return -1;

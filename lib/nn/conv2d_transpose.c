@@ -83,7 +83,7 @@ static int convt_backward(nn_layer *l, const float *x, const float *y, const flo
     int64_t C = l->in.d[2], F = l->units, K = l->kh * l->kw * F;
     int64_t rows = n * g.oh * g.ow, osz = g.h * g.w * F;
     const float *dz = dy;
-    if (l->act != NN_ACT_LINEAR) {
+    if (l->act != NN_ACT_LINEAR && !l->dy_is_preact) {
         float *b = nn_layer_cache(l, n * osz);
         if (!b)
             return -1;

@@ -41,7 +41,7 @@ static int dense_backward(nn_layer *l, const float *x, const float *y, const flo
     int64_t in = l->in.d[l->in.ndim - 1], u = l->units;
     int64_t rows = n * (nn_shape_size(&l->in) / in);
     const float *dz = dy;
-    if (l->act != NN_ACT_LINEAR) {
+    if (l->act != NN_ACT_LINEAR && !l->dy_is_preact) {
         float *w = nn_layer_work(l, rows * u);
         if (!w)
             return -1;

@@ -262,6 +262,12 @@ int nn_fcn_init(nn_fcn *f, nn_model *m, const nn_fcn_config *c)
                 u->in.d[0] != a->d[0] || u->in.d[1] != a->d[1] || u->in.d[2] != a->d[2] + b->d[2])
                 return nn_set_error("the model's skip connections do not fit");
         }
+    /* nn_fcn_loss hands back the gradient at the output layer's logits */
+    nn_seq *last = f->parts[f->nparts - 1];
+    nn_layer *ol = last->n ? last->layers[last->n - 1] : NULL;
+    if (!ol || ol->act != (c->classes == 1 ? NN_ACT_SIGMOID : NN_ACT_SOFTMAX))
+        return nn_set_error("the model's output layer is not a %s", c->classes == 1 ? "sigmoid" : "softmax");
+    ol->dy_is_preact = 1;
     return 0;
 }
 
@@ -392,6 +398,12 @@ int nn_fcn_backward(nn_fcn *f, const float *dy, int64_t n)
     return 0;
 }
 
+/* The cross-entropy and the output's sigmoid or softmax are differentiated
+ * as one (Keras does so for these pairs, PyTorch's BCEWithLogitsLoss and
+ * CrossEntropyLoss take logits): the gradient at the logits is
+ * scale * (p - t).  Through the activation's own derivative it would
+ * vanish where p saturates at the clip (1e-7), and a pixel confidently
+ * wrong would never be corrected.  The loss value is the clipped one. */
 int nn_fcn_loss(nn_fcn *f, const float *out, const uint8_t *masks, int64_t n, int grad, double *loss)
 {
     const nn_fcn_config *c = &f->c;
@@ -402,16 +414,29 @@ int nn_fcn_loss(nn_fcn *f, const float *out, const uint8_t *masks, int64_t n, in
         /* out (count) probabilities, tb (count) 0/1 targets */
         for (int64_t i = 0; i < count; i++)
             f->tb[i] = masks[i] == c->positive;
-        *loss = nn_loss_bce(out, f->tb, count, 1.0 / (double)count, grad ? f->gout : NULL);
+        double scale = 1.0 / (double)count;
+        *loss = nn_loss_bce(out, f->tb, count, scale, NULL);
+        if (grad)
+            for (int64_t i = 0; i < count; i++)
+                f->gout[i] = (float)(scale * (out[i] - f->tb[i]));
         return 0;
     }
-    int64_t valid = 0;
+    /* out (count, K) probabilities, lb (count) labels */
+    int64_t valid = 0, K = c->classes;
     for (int64_t i = 0; i < count; i++) {
         f->lb[i] = masks[i];
         valid += masks[i] != c->ignore;
     }
-    *loss = nn_loss_sparse_cce(out, 0, f->lb, NULL, c->ignore, NULL, count, c->classes,
-                               1.0 / (double)(valid ? valid : 1), grad ? f->gout : NULL);
+    double scale = 1.0 / (double)(valid ? valid : 1);
+    *loss = nn_loss_sparse_cce(out, 0, f->lb, NULL, c->ignore, NULL, count, K, scale, NULL);
+    if (grad)
+        for (int64_t i = 0; i < count; i++) {
+            const float *p = out + i * K;
+            float *g = f->gout + i * K;
+            int keep = f->lb[i] != c->ignore;
+            for (int64_t k = 0; k < K; k++)
+                g[k] = keep ? (float)(scale * (p[k] - (k == f->lb[i]))) : 0.0f;
+        }
     return 0;
 }
 

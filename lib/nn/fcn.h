@@ -85,9 +85,12 @@ void nn_fcn_free(nn_fcn *f);
 /* x (n, h, w, channels) in [0, 1] -> output (n, h, w, K) probabilities;
  * a pointer into the model, valid until the next forward. */
 const float *nn_fcn_forward(nn_fcn *f, const float *x, int64_t n, int training, uint64_t step);
-/* After a forward on the same batch: dy (n, h, w, K); grads are added. */
+/* After a forward on the same batch: dy (n, h, w, K) the gradient at the
+ * output layer's logits, as nn_fcn_loss gives it (the output's sigmoid or
+ * softmax is not differentiated again); grads are added. */
 int nn_fcn_backward(nn_fcn *f, const float *dy, int64_t n);
-/* The loss of a batch (and its gradient into gout when grad is set):
+/* The loss of a batch (and its gradient at the logits into gout when grad
+ * is set):
  * out (n, h, w, K), masks (n, h, w); an error for labels out of range. */
 int nn_fcn_loss(nn_fcn *f, const float *out, const uint8_t *masks, int64_t n, int grad, double *loss);
 /* The task callback of nn_train (ctx = nn_fcn*). */

@@ -84,6 +84,9 @@ struct nn_layer {
     int sh, sw;         /* strides */
     nn_padding padding;
     nn_act act;
+    int dy_is_preact;   /* backward gets d(loss)/d(pre-activation) already: a
+                         * cross-entropy fused with this layer's sigmoid or
+                         * softmax (see nn_fcn_loss), so act' is skipped */
     int use_bias;
     float rate;         /* dropout */
     uint64_t seed;      /* dropout */

@@ -1,7 +1,8 @@
 /* The segmentation network: Keras parameter counts and output shapes of
  * the assignment's model, the gradient of the whole loss against finite
  * differences (plain, U-Net skips with batch norm, binary and multi-class
- * with an ignored label), metadata round trip, label checks, scores. */
+ * with an ignored label), learning from a saturated wrong output, metadata
+ * round trip, label checks, scores. */
 #include "check.h"
 
 #include "math/rng.h"
@@ -128,6 +129,57 @@ static void test_gradient_skip(void)
     CHECK(grad_check(1, 1, 4) == 0);
 }
 
+/* An output saturated on the wrong side still learns: every pixel is
+ * class 1 while the output layer says "surely not" (bias -40 or +40 on
+ * class 0, weights zero).  With the loss and the sigmoid or softmax
+ * differentiated as one, the output bias gradient is mean(p - t), about -1
+ * for the true class; through the clipped probability it would be 0. */
+static void saturated_case(int64_t classes)
+{
+    nn_fcn_config c;
+    nn_fcn_defaults(&c);
+    c.h = c.w = 8;
+    c.width = 0.125;
+    c.classes = classes;
+    c.positive = 1;
+    c.ignore = -1;
+    nn_model *m;
+    CHECK(nn_fcn_build(&c, &m) == 0);
+    if (!m)
+        return;
+    nn_seq *s = m->parts[m->nparts - 1];
+    nn_layer *out = s->layers[s->n - 1];
+    memset(out->p[0].w, 0, sizeof(float) * (size_t)out->p[0].count);
+    memset(out->p[1].w, 0, sizeof(float) * (size_t)out->p[1].count);
+    out->p[1].w[0] = classes == 1 ? -40.0f : 40.0f;
+    enum { n = 2 };
+    static uint8_t xb[n * 64 * 3], yb[n * 64];
+    for (int i = 0; i < n * 64 * 3; i++)
+        xb[i] = (uint8_t)(i * 37);
+    memset(yb, 1, sizeof yb);
+    nn_fcn f;
+    CHECK(nn_fcn_init(&f, m, &c) == 0);
+    f.x = xb;
+    f.y = yb;
+    int64_t idx[n] = {0, 1};
+    double loss;
+    nn_model_zero_grad(m);
+    CHECK(nn_fcn_batch(&f, idx, n, 1, 0, 1, &loss) == 0);
+    CHECK(loss > 15);
+    const float *db = out->p[1].g;
+    CHECK_NEAR(db[classes == 1 ? 0 : 1], -1.0, 1e-5);
+    if (classes > 1)
+        CHECK_NEAR(db[0], 1.0, 1e-5);
+    nn_fcn_free(&f);
+    nn_model_free(m);
+}
+
+static void test_saturated_output_learns(void)
+{
+    saturated_case(1);
+    saturated_case(3);
+}
+
 static void test_metadata_and_reload(void)
 {
     nn_fcn_config c, d;
@@ -208,6 +260,7 @@ int main(void)
     RUN(test_assignment_counts);
     RUN(test_gradient_plain);
     RUN(test_gradient_skip);
+    RUN(test_saturated_output_learns);
     RUN(test_metadata_and_reload);
     RUN(test_labels_and_scores);
     return check_summary();
