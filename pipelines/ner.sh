@@ -16,7 +16,9 @@
 #   bi-lstm-sum ...   mul or ave (Keras's Bidirectional merge_mode)
 #   gru               GRU cells instead of LSTM
 #   best              the model named by BEST
-# Any name of that form works (bi-gru-sum-trainable, rnn, ...).
+# Any name of that form works (bi-gru-sum-trainable, rnn, ...), and may end
+# in -lN for N stacked layers and -uN for N units per direction
+# (bi-lstm-concat-trainable-l2-u200).
 #
 # Settings (environment), the assignment's by default:
 #   word2vec: W2V_DIM 32, W2V_WINDOW 5, W2V_NEGATIVE 5, W2V_MIN_COUNT 3,
@@ -80,7 +82,17 @@ prepare() {
 options() {
   n=$1
   [ "$n" = best ] && n=$BEST
-  opts="" embedding="--freeze-embedding"
+  opts="" embedding="--freeze-embedding" layers=1 units=$UNITS
+  # trailing -lN (stacked layers) and -uN (units per direction), any order
+  while :; do
+    last=${n##*-}
+    case $last in
+      l[1-9]|l[1-9][0-9]) layers=${last#l} ;;
+      u[1-9]|u[1-9][0-9]|u[1-9][0-9][0-9]|u[1-9][0-9][0-9][0-9]) units=${last#u} ;;
+      *) break ;;
+    esac
+    n=${n%-*}
+  done
   case $n in bi-*) opts="--bidirectional"; n=${n#bi-} ;; esac
   case $n in *-trainable) embedding=""; n=${n%-trainable} ;; esac
   cell=${n%%-*} merge=${n#"${n%%-*}"}
@@ -91,7 +103,8 @@ options() {
     concat|sum|mul|ave) [ -n "$opts" ] || return 1; opts="$opts --merge $merge" ;;
     *) return 1 ;;
   esac
-  echo "--cell $cell $opts $embedding"
+  [ "$layers" -gt 1 ] && opts="$opts --layers $layers"
+  echo "--cell $cell $opts $embedding -u $units"
 }
 known() { options "$1" > /dev/null; }
 
@@ -101,10 +114,10 @@ experiment() {
   # The experiment's own settings: changing them retrains this model only.
   settings $m.params.txt "options=$opts" EPOCHS=$EPOCHS UNITS=$UNITS DROPOUT=$DROPOUT BATCH=$BATCH LR=$LR
   have train-rnn && have predict || return 0
-  train-rnn --summary $opts -u "$UNITS" --vectors vectors.txt --x X.train.npy --y Y.train.npy \
+  train-rnn --summary $opts --vectors vectors.txt --x X.train.npy --y Y.train.npy \
     --vocab vocab.tsv --tags tags.tsv > $m.summary.txt 2>/dev/null || true
   fresh $m.safetensors X.train.npy vectors.txt $P $m.params.txt "$BIN/train-rnn" ||
-    train-rnn $T $opts -u "$UNITS" --dropout "$DROPOUT" -b "$BATCH" -e "$EPOCHS" --lr "$LR" \
+    train-rnn $T $opts --dropout "$DROPOUT" -b "$BATCH" -e "$EPOCHS" --lr "$LR" \
       --vectors vectors.txt --x X.train.npy --y Y.train.npy --val-x X.test.npy --val-y Y.test.npy \
       --vocab vocab.tsv --tags tags.tsv -o $m.safetensors --history $m.history.tsv 2> $m.train.log
   fresh $m.history.svg $m.history.tsv || plot line -y loss,val_loss --title "$m: loss per epoch" -o $m.history.svg $m.history.tsv
