@@ -6,7 +6,7 @@ concat): frozen embedding from the word2vec file
 (zeros for missing words), dropout, LSTM over the real steps only
 (packed sequences = masking), a linear layer + softmax over the tags,
 cross-entropy averaged over the real tokens, Adam (lr 1e-3, eps 1e-7 as
-Keras).  Prints SECONDS_PER_EPOCH (wall), CPU_SECONDS_PER_EPOCH and writes the argmax predictions of the
+Keras), Keras's initializers (keras_init, as train-rnn).  Prints SECONDS_PER_EPOCH (wall), CPU_SECONDS_PER_EPOCH and writes the argmax predictions of the
 test set (N, T) int32 for `metrics entity` (PRED_OUT "-": no predictions).
 
 usage: rnn_peer.py DIR THREADS EPOCHS PRED_OUT.npy [MODEL [TRAIN [SEED]]]
@@ -51,15 +51,35 @@ class Tagger(nn.Module):
         self.drop = nn.Dropout(0.2)
         # packed sequences: the backward direction starts at each sentence's last real token
         rnn = nn.GRU if cell == "gru" else nn.LSTM
-        self.lstm = rnn(emb.shape[1], units, batch_first=True, bidirectional=bidirectional)
+        self.rnn = rnn(emb.shape[1], units, batch_first=True, bidirectional=bidirectional)
         self.out = nn.Linear(units * (2 if bidirectional else 1), ntags)
 
     def forward(self, x, lengths):
         e = self.drop(self.emb(x))
         packed = nn.utils.rnn.pack_padded_sequence(e, lengths.cpu(), batch_first=True, enforce_sorted=False)
-        h, _ = self.lstm(packed)
+        h, _ = self.rnn(packed)
         h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.shape[1])
         return self.out(h)  # logits (n, T, k)
+
+
+def keras_init(model, units):
+    """Keras's initializers, which train-rnn uses, in place of PyTorch's
+    uniform(+-1/sqrt(units)): Glorot uniform input kernels and output
+    layer, orthogonal recurrent kernels, zero biases, and the LSTM forget
+    gate's bias at 1 (unit_forget_bias; PyTorch's gate order is i, f, g, o,
+    and its second bias vector b_hh stays 0)."""
+    for name, p in model.rnn.named_parameters():
+        if name.startswith("weight_ih"):
+            nn.init.xavier_uniform_(p)
+        elif name.startswith("weight_hh"):
+            nn.init.orthogonal_(p)
+        else:
+            nn.init.zeros_(p)
+            if isinstance(model.rnn, nn.LSTM) and name.startswith("bias_ih"):
+                with torch.no_grad():
+                    p[units:2 * units] = 1
+    nn.init.xavier_uniform_(model.out.weight)
+    nn.init.zeros_(model.out.bias)
 
 
 def main():
@@ -78,6 +98,7 @@ def main():
     xte = torch.from_numpy(np.load(d + "/X.test.npy").astype(np.int64))
     model = Tagger(emb, 100, len(tags), kind == "bilstm", "gru" if kind == "gru" else "lstm",
                    kind != "lstm-trainable")
+    keras_init(model, 100)
     opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-3, eps=1e-7)
     n = xtr.shape[0]
     times, cpus = [], []
