@@ -5,8 +5,8 @@ usage: fcn_peer.py DIR THREADS EPOCHS CLASSES PRED.npy [SEED]
 Reads DIR/X_train.npy (N, H, W, 3) uint8, DIR/Y_train.npy (N, H, W) ids,
 DIR/X_val.npy.  CLASSES 1: binary (mask == 1, sigmoid + BCE); K: softmax +
 cross-entropy with label 11 ignored.  conv32 x2, pool, conv64 x2, pool,
-conv128 x2, upsample, convT32 x2, convT K stride 2 (3x3, relu, same),
-Keras's initialization (Glorot uniform kernels, zero biases: what
+conv128 x2, upsample, convT32 x2, convT K stride 2 (3x3, relu, same,
+aligned as Keras: KerasConvTranspose2), Keras's initialization (Glorot uniform kernels, zero biases: what
 train-fcn uses, not PyTorch's default), RMSprop (lr 1e-3, rho 0.9, eps
 1e-7 as Keras), batch 8, shuffled.
 Prints SECONDS_PER_EPOCH (training only, wall clock, mean) and writes the
@@ -20,6 +20,23 @@ import torch
 from torch import nn
 
 
+class KerasConvTranspose2(nn.Module):
+    """Keras's (TensorFlow's) `same` transposed convolution, 3x3 stride 2:
+    input pixel i feeds output pixels 2i, 2i+1, 2i+2 (kernel taps 0, 1, 2)
+    and the output keeps the first 2n.  PyTorch's padding=1,
+    output_padding=1 feeds 2i-1, 2i, 2i+1 instead: a network shifted by one
+    output pixel, so not the same model as train-fcn's (the two agree on
+    the loss and on every gradient only with this alignment:
+    bench/fcn_paired_step.py)."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.conv = nn.ConvTranspose2d(cin, cout, 3, stride=2)
+
+    def forward(self, x):
+        return self.conv(x)[:, :, :2 * x.shape[2], :2 * x.shape[3]]
+
+
 def net(k):
     r = nn.ReLU
     return nn.Sequential(
@@ -28,7 +45,7 @@ def net(k):
         nn.Conv2d(64, 128, 3, padding=1), r(), nn.Conv2d(128, 128, 3, padding=1), r(),
         nn.Upsample(scale_factor=2, mode="nearest"),
         nn.ConvTranspose2d(128, 32, 3, padding=1), r(), nn.ConvTranspose2d(32, 32, 3, padding=1), r(),
-        nn.ConvTranspose2d(32, k, 3, stride=2, padding=1, output_padding=1))
+        KerasConvTranspose2(32, k))
 
 
 def keras_init(model):
@@ -61,6 +78,7 @@ def main():
         t = time.perf_counter()
         m.train()
         perm = torch.randperm(len(x), generator=g)
+        total = 0.0
         for i in range(0, len(x), 8):
             idx = perm[i:i + 8]
             out = m(x[idx])
@@ -68,7 +86,9 @@ def main():
             opt.zero_grad()
             loss.backward()
             opt.step()
+            total += float(loss) * len(idx)
         times.append(time.perf_counter() - t)
+        print("EPOCH %d loss %.6f seconds %.1f" % (len(times), total / len(x), times[-1]), file=sys.stderr, flush=True)
     m.eval()
     with torch.no_grad():
         outs = [m(xv[i:i + 16]) for i in range(0, len(xv), 16)]

@@ -1,0 +1,72 @@
+"""One training step of the segmentation network on both sides from the
+same weights: PyTorch (bench/fcn_peer.py's network, Keras's alignment)
+loads an nnpipe model file written before training, computes the binary
+cross-entropy of one batch and its gradients, and compares them with the
+step train-fcn took from the same file with plain SGD at learning rate 1
+(so that the weights moved by exactly minus the gradient).
+
+usage: fcn_paired_step.py INIT.safetensors AFTER.safetensors X.npy Y.npy LOSS
+X (N, H, W, 3) uint8 and Y (N, H, W) label ids, 1 the positive class (as
+train-fcn --classes binary:1): the batch (all of it); LOSS the
+loss train-fcn reported.  Prints one line per parameter tensor and a last
+line "MAX_REL_DIFF d" (the largest of |ours - torch| / max|torch| over the
+tensors, and the loss's relative difference)."""
+import json
+import os
+import struct
+import sys
+
+import numpy as np
+import torch
+from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fcn_peer import net  # noqa: E402
+
+NAMES = ["conv2d", "conv2d_1", "conv2d_2", "conv2d_3", "conv2d_4", "conv2d_5",
+         "conv2d_transpose", "conv2d_transpose_1", "conv2d_transpose_2"]
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        b = f.read()
+    n = struct.unpack("<Q", b[:8])[0]
+    header = json.loads(b[8:8 + n])
+    tensors = {}
+    for k, v in header.items():
+        if k == "__metadata__":
+            continue
+        s, e = v["data_offsets"]
+        tensors[k] = np.frombuffer(b[8 + n + s:8 + n + e], "<f4").reshape(v["shape"]).copy()
+    return tensors
+
+
+def main():
+    init, after, xpath, ypath, ours_loss = sys.argv[1:6]
+    w0, w1 = read_safetensors(init), read_safetensors(after)
+    m = net(1)
+    convs = [c for c in m.modules() if isinstance(c, (nn.Conv2d, nn.ConvTranspose2d))]
+    # Keras layouts: conv (kh, kw, in, out), transposed conv (kh, kw, out, in);
+    # PyTorch: Conv2d (out, in, kh, kw), ConvTranspose2d (in, out, kh, kw)
+    with torch.no_grad():
+        for c, name in zip(convs, NAMES):
+            c.weight.copy_(torch.from_numpy(w0["model.%s.kernel" % name].transpose(3, 2, 0, 1).copy()))
+            c.bias.copy_(torch.from_numpy(w0["model.%s.bias" % name]))
+    x = torch.from_numpy(np.load(xpath)).permute(0, 3, 1, 2).float() / 255
+    y = torch.from_numpy((np.load(ypath) == 1).astype(np.float32))  # train-fcn --classes binary:1
+    loss = nn.BCEWithLogitsLoss()(m(x)[:, 0], y)
+    loss.backward()
+    worst = abs(float(ours_loss) - float(loss)) / float(loss)
+    print("loss\tnnpipe %.6f\ttorch %.6f" % (float(ours_loss), float(loss)))
+    for c, name in zip(convs, NAMES):
+        for part, g in (("kernel", c.weight.grad.numpy().transpose(2, 3, 1, 0)), ("bias", c.bias.grad.numpy())):
+            key = "model.%s.%s" % (name, part)
+            ours = w0[key] - w1[key]
+            rel = float(np.abs(ours - g).max() / np.abs(g).max())
+            worst = max(worst, rel)
+            print("%s\tmax|g| %.3e\tmax rel diff %.1e" % (key, np.abs(g).max(), rel))
+    print("MAX_REL_DIFF %.1e" % worst)
+
+
+if __name__ == "__main__":
+    main()
