@@ -26,7 +26,8 @@
 #     TEST 0.3 of the sentences with SEED 22
 #   taggers: UNITS 100 per direction, DROPOUT 0.2, BATCH 128, LR 0.001 (Adam)
 #   budgets: EPOCHS, ROWS CSV rows read (0: all), MAXLEN columns of X
-#     (0: the longest sentence), MODELS the experiments, BEST, THREADS
+#     (0: the longest sentence), MODELS the experiments, BEST and its own
+#     BEST_EPOCHS (default EPOCHS), THREADS
 #
 # Usage: sh pipelines/ner.sh [all | prepare | list | run NAME... | report]
 # (see "stages" in common.sh; `make ner` runs it, `make -j2 ner` two
@@ -38,7 +39,7 @@ W2V_DIM=${W2V_DIM:-32} W2V_WINDOW=${W2V_WINDOW:-5} W2V_NEGATIVE=${W2V_NEGATIVE:-
 W2V_ITER=${W2V_ITER:-5} W2V_THREADS=${W2V_THREADS:-1}
 EPOCHS=${EPOCHS:-5} UNITS=${UNITS:-100} DROPOUT=${DROPOUT:-0.2} BATCH=${BATCH:-128} LR=${LR:-0.001}
 MODELS=${MODELS:-lstm lstm-trainable bi-lstm-concat bi-lstm-sum bi-lstm-mul bi-lstm-ave gru best}
-BEST=${BEST:-bi-lstm-concat-trainable}
+BEST=${BEST:-bi-lstm-concat-trainable} BEST_EPOCHS=${BEST_EPOCHS:-$EPOCHS}
 THREADS=${THREADS:-0}
 EXPERIMENTS=$MODELS
 SHARED="ROWS=$ROWS MAXLEN=$MAXLEN TEST=$TEST SEED=$SEED W2V_DIM=$W2V_DIM W2V_WINDOW=$W2V_WINDOW \
@@ -111,13 +112,15 @@ known() { options "$1" > /dev/null; }
 experiment() {
   m=$1
   opts=$(options "$m")
+  epochs=$EPOCHS
+  [ "$m" = best ] && epochs=$BEST_EPOCHS
   # The experiment's own settings: changing them retrains this model only.
-  settings $m.params.txt "options=$opts" EPOCHS=$EPOCHS UNITS=$UNITS DROPOUT=$DROPOUT BATCH=$BATCH LR=$LR
+  settings $m.params.txt "options=$opts" EPOCHS=$epochs UNITS=$UNITS DROPOUT=$DROPOUT BATCH=$BATCH LR=$LR
   have train-rnn && have predict || return 0
   train-rnn --summary $opts --vectors vectors.txt --x X.train.npy --y Y.train.npy \
     --vocab vocab.tsv --tags tags.tsv > $m.summary.txt 2>/dev/null || true
   fresh $m.safetensors X.train.npy vectors.txt $P $m.params.txt "$BIN/train-rnn" ||
-    train-rnn $T $opts --dropout "$DROPOUT" -b "$BATCH" -e "$EPOCHS" --lr "$LR" \
+    train-rnn $T $opts --dropout "$DROPOUT" -b "$BATCH" -e "$epochs" --lr "$LR" \
       --vectors vectors.txt --x X.train.npy --y Y.train.npy --val-x X.test.npy --val-y Y.test.npy \
       --vocab vocab.tsv --tags tags.tsv -o $m.safetensors --history $m.history.tsv 2> $m.train.log
   fresh $m.history.svg $m.history.tsv || plot line -y loss,val_loss --title "$m: loss per epoch" -o $m.history.svg $m.history.tsv
@@ -169,7 +172,7 @@ write_report() {
     echo "@image lengths.svg Sentence lengths"
     echo "@image zipf.svg Word frequency against rank"
     echo "## Taggers"
-    echo "Each model changes one thing from the assignment's tagger, \`lstm\` (an LSTM on the frozen word vectors): \`-trainable\` trains the embedding too, \`bi-\` reads both directions (merged by concat, sum, mul or ave), \`gru\` swaps the cell; \`best\` is $BEST."
+    echo "Each model changes one thing from the assignment's tagger, \`lstm\` (an LSTM on the frozen word vectors): \`-trainable\` trains the embedding too, \`bi-\` reads both directions (merged by concat, sum, mul or ave), \`gru\` swaps the cell, \`-lN\` stacks N layers, \`-uN\` has N units per direction; \`best\` is $BEST, trained $BEST_EPOCHS epochs."
     echo "Entity scores are CoNLL-style (exact spans and types) on the test sentences; token macro F1 is over the real tokens without padding. Prediction time is the whole \`predict\` run divided by the test sentences."
     echo
     echo "@table summary.tsv Models side by side"
