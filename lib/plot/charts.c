@@ -107,6 +107,7 @@ typedef struct {
     int xlog, ylog;
     double left, right, top, bottom; /* plot area in pixels */
     int categorical;                 /* x ticks are category names */
+    int x_whole;                     /* x values are whole numbers (epochs): no ticks between them */
     const char *const *cat_names;
     int64_t n_cat;
     int cat_rotate, cat_every;
@@ -147,11 +148,17 @@ typedef struct {
     char label[MAX_TICKS][32];
 } ticks;
 
-static void make_ticks(ticks *t, double lo, double hi, int logscale, int target)
+static void make_ticks(ticks *t, double lo, double hi, int logscale, int target, int whole)
 {
     t->n = 0;
     if (!logscale) {
         t->n = nn_nice_ticks(lo, hi, target, t->v, MAX_TICKS, &t->step);
+        if (whole && t->step < 1) { /* 1.5 epochs means nothing: step 1 */
+            t->step = 1;
+            t->n = 0;
+            for (double v = ceil(lo - 1e-9); v <= hi + 1e-9 && t->n < MAX_TICKS; v++)
+                t->v[t->n++] = v;
+        }
         for (int i = 0; i < t->n; i++) {
             t->major[i] = 1;
             nn_tick_label(t->v[i], t->step, t->label[i], sizeof t->label[i]);
@@ -425,13 +432,13 @@ static void begin(chart *c, nn_svg *out, ticks *xt, ticks *yt)
     nn_svg_begin(out, c->o->width, c->o->height);
     c->s = out;
     /* Tick count from the room available. */
-    make_ticks(yt, c->y0, c->y1, c->ylog, 6);
+    make_ticks(yt, c->y0, c->y1, c->ylog, 6, 0);
     layout(c, yt);
     if (!c->categorical)
-        make_ticks(xt, c->x0, c->x1, c->xlog, (int)((c->right - c->left) / 100) + 1);
+        make_ticks(xt, c->x0, c->x1, c->xlog, (int)((c->right - c->left) / 100) + 1, c->x_whole);
     else
         xt->n = 0;
-    make_ticks(yt, c->y0, c->y1, c->ylog, (int)((c->bottom - c->top) / 70) + 1);
+    make_ticks(yt, c->y0, c->y1, c->ylog, (int)((c->bottom - c->top) / 70) + 1, 0);
     draw_grid(c, xt, yt);
     nn_svg_printf(out, "<clipPath id=\"plot\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/></clipPath>\n",
                   c->left, c->top, c->right - c->left, c->bottom - c->top);
@@ -732,6 +739,9 @@ int nn_plot_lines(const double *x, const double *const *y, const char *const *na
     c.leg_colors = leg_colors;
     c.n_leg = n_series;
     c.leg_line = 1;
+    c.x_whole = !c.xlog;
+    for (int64_t i = 0; i < n && c.x_whole; i++)
+        c.x_whole = !isfinite(x[i]) || x[i] == floor(x[i]);
     ticks xt, yt;
     begin(&c, out, &xt, &yt);
     nn_svg_printf(out, "<g clip-path=\"url(#plot)\">\n");

@@ -192,6 +192,13 @@ static void test_hist_bar_lines(void)
     CHECK(nn_plot_lines(x, ys, ln, 2, 4, &o, &s) == 0);
     CHECK(count_substr(s.buf, "<path fill=\"none\"") == 3); /* the NaN splits val_loss */
     CHECK(strstr(s.buf, ">val_loss</text>") != NULL);
+    /* whole x values (epochs): ticks 1, 2, 3, 4 and none between them */
+    CHECK(strstr(s.buf, ">2</text>") != NULL && strstr(s.buf, ">3</text>") != NULL);
+    CHECK(strstr(s.buf, ">1.5</text>") == NULL && strstr(s.buf, ">2.5</text>") == NULL);
+    nn_svg_free(&s);
+    double xf[] = {1, 1.5, 2, 4}; /* not whole: half steps are fine */
+    CHECK(nn_plot_lines(xf, ys, ln, 2, 4, &o, &s) == 0);
+    CHECK(strstr(s.buf, ">1.5</text>") != NULL);
     nn_svg_free(&s);
 }
 
