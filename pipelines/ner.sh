@@ -39,8 +39,9 @@ W2V_DIM=${W2V_DIM:-32} W2V_WINDOW=${W2V_WINDOW:-5} W2V_NEGATIVE=${W2V_NEGATIVE:-
 W2V_ITER=${W2V_ITER:-5} W2V_THREADS=${W2V_THREADS:-1}
 EPOCHS=${EPOCHS:-5} UNITS=${UNITS:-100} DROPOUT=${DROPOUT:-0.2} BATCH=${BATCH:-128} LR=${LR:-0.001}
 MODELS=${MODELS:-lstm lstm-trainable bi-lstm-concat bi-lstm-sum bi-lstm-mul bi-lstm-ave gru best}
-BEST=${BEST:-bi-lstm-concat-trainable} BEST_EPOCHS=${BEST_EPOCHS:-$EPOCHS}
+BEST=${BEST:-bi-gru-concat-trainable-l2} BEST_EPOCHS=${BEST_EPOCHS:-$EPOCHS}
 THREADS=${THREADS:-0}
+TEXT=${TEXT:-"John Smith flew from London to Paris on Monday to meet officials of the European Union ."}
 EXPERIMENTS=$MODELS
 SHARED="ROWS=$ROWS MAXLEN=$MAXLEN TEST=$TEST SEED=$SEED W2V_DIM=$W2V_DIM W2V_WINDOW=$W2V_WINDOW \
 W2V_NEGATIVE=$W2V_NEGATIVE W2V_MIN_COUNT=$W2V_MIN_COUNT W2V_ITER=$W2V_ITER W2V_THREADS=$W2V_THREADS"
@@ -133,7 +134,14 @@ experiment() {
     END { for (i = 1; i <= n; i++) { c = order[i]
       printf "%s\t%s\t%s\t%s\t%s\n", c, v[c, "entity_precision"], v[c, "entity_recall"], v[c, "entity_f1"], v[c, "entity_support"] } }' \
     $m.entity.tsv > $m.entity_table.tsv
-  predict -m $m.safetensors --show 0 --y Y.test.npy X.test.npy > $m.example.txt 2>/dev/null || true
+  # The first test sentence with four or more entity tokens, in columns.
+  o=$(awk -F '\t' '$2 == "O" { print $1 }' tags.tsv)
+  show=$(npy to-tsv Y.test.npy | awk -F '\t' -v o="$o" '{ n = 0; for (i = 1; i <= NF; i++) n += $i > 1 && $i != o }
+    n >= 4 { print NR - 1; exit }')
+  predict -m $m.safetensors --show "${show:-0}" --y Y.test.npy X.test.npy 2>/dev/null |
+    awk -F '\t' '{ printf "%-16s %-8s %s\n", $1, $2, $3 }' > $m.example.txt || true
+  # Raw text, tagged with the vocabulary and normalization kept in the model.
+  echo "$TEXT" | predict -m $m.safetensors --text 2>/dev/null | awk -F '\t' 'NF { printf "%-16s %s\n", $1, $2 }' > $m.text.txt || true
   count() { grep -i "^$1 params" $m.summary.txt | head -1 | sed 's/[^0-9]//g'; }
   case $opts in *--freeze-embedding*) emb=frozen ;; *) emb=trainable ;; esac
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $m "$emb" "$(count trainable)" "$(count non-trainable)" \
@@ -150,7 +158,7 @@ write_report() {
   cut -f1,9 summary.tsv | update f1.tsv
   [ "$(wc -l < f1.tsv)" -gt 1 ] && { fresh f1.svg f1.tsv ||
     plot bar --label model --value "entity F1" --title "Entity F1 on the test sentences" -o f1.svg f1.tsv; }
-  top=$(awk -F '\t' 'NR > 1 && $9 + 0 > 0 && (b == "" || $9 + 0 > f) { f = $9 + 0; b = $1 " (entity F1 " $9 ")" } END { print b }' summary.tsv)
+  top=$(awk -F '\t' 'NR > 1 && $9 + 0 > 0 && (b == "" || $9 + 0 > f) { f = $9 + 0; b = sprintf("%s (entity F1 %.4f)", $1, $9) } END { print b }' summary.tsv)
   count() { awk -F '\t' '$2 != "<PAD>" && $2 != "<UNK>"' "$1" | wc -l | tr -d ' '; }
   shape() { npy info "$1" | awk -F '\t' '$1 == "shape" {print $2}'; }
   {
@@ -186,7 +194,8 @@ write_report() {
       echo "@pre $m.summary.txt Layers and parameter counts"
       echo "@image $m.history.svg Training curve"
       echo "@table $m.entity_table.tsv Precision, recall and F1 per entity type"
-      echo "@pre $m.example.txt A test sentence: token, true tag, predicted tag"
+      echo "@pre $m.example.txt The first test sentence with four or more entity tokens: token, true tag, predicted tag"
+      echo "@pre $m.text.txt \`echo '$TEXT' | predict -m $m.safetensors --text\`"
     done
     skipped_section
   } > report.txt
