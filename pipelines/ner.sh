@@ -180,7 +180,7 @@ write_report() {
     echo "@image lengths.svg Sentence lengths"
     echo "@image zipf.svg Word frequency against rank"
     echo "## Taggers"
-    echo "Each model changes one thing from the assignment's tagger, \`lstm\` (an LSTM on the frozen word vectors): \`-trainable\` trains the embedding too, \`bi-\` reads both directions (merged by concat, sum, mul or ave), \`gru\` swaps the cell, \`-lN\` stacks N layers, \`-uN\` has N units per direction; \`best\` is $BEST, trained $BEST_EPOCHS epochs."
+    echo "Each model changes one thing from the assignment's tagger, \`lstm\` (an LSTM on the frozen word vectors): \`-trainable\` trains the embedding too, \`bi-\` reads both directions (merged by concat, sum, mul or ave), \`gru\` swaps the cell, \`-lN\` stacks N layers, \`-uN\` has N units per direction; \`best\` is $BEST, trained $(cut -f5 best.row.tsv 2>/dev/null || echo "$BEST_EPOCHS") epochs."
     echo "Entity scores are CoNLL-style (exact spans and types) on the test sentences; token macro F1 is over the real tokens without padding. Prediction time is the whole \`predict\` run divided by the test sentences."
     echo
     echo "@table summary.tsv Models side by side"
