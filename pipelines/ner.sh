@@ -77,6 +77,13 @@ prepare() {
   # Id matrices (sentences, columns) and the split.
   fresh X.npy tokens.tsv vocab.tsv tags.tsv $P || pad -t "$MAXLEN" -x X.npy -y Y.npy -l len.npy tokens.tsv vocab.tsv tags.tsv
   fresh X.test.npy X.npy $P || train-test-split -q -t "$TEST" -s "$SEED" X.npy Y.npy len.npy
+  # The test sentence every report section shows: the first with four or
+  # more entity tokens (ids above <UNK> other than O).
+  fresh example_row.txt Y.test.npy tags.tsv || {
+    o=$(awk -F '\t' '$2 == "O" { print $1 }' tags.tsv)
+    npy to-tsv Y.test.npy | awk -F '\t' -v o="$o" '{ n = 0; for (i = 1; i <= NF; i++) n += $i > 1 && $i != o }
+      n >= 4 { print NR - 1; found = 1; exit } END { if (!found) print 0 }' > example_row.txt
+  }
 }
 
 # ---- run NAME: one tagger ---------------------------------------------------------
@@ -134,11 +141,8 @@ experiment() {
     END { for (i = 1; i <= n; i++) { c = order[i]
       printf "%s\t%s\t%s\t%s\t%s\n", c, v[c, "entity_precision"], v[c, "entity_recall"], v[c, "entity_f1"], v[c, "entity_support"] } }' \
     $m.entity.tsv > $m.entity_table.tsv
-  # The first test sentence with four or more entity tokens, in columns.
-  o=$(awk -F '\t' '$2 == "O" { print $1 }' tags.tsv)
-  show=$(npy to-tsv Y.test.npy | awk -F '\t' -v o="$o" '{ n = 0; for (i = 1; i <= NF; i++) n += $i > 1 && $i != o }
-    n >= 4 { print NR - 1; exit }')
-  predict -m $m.safetensors --show "${show:-0}" --y Y.test.npy X.test.npy 2>/dev/null |
+  # The report's test sentence (example_row.txt, from prepare), in columns.
+  predict -m $m.safetensors --show "$(cat example_row.txt 2>/dev/null || echo 0)" --y Y.test.npy X.test.npy 2>/dev/null |
     awk -F '\t' '{ printf "%-16s %-8s %s\n", $1, $2, $3 }' > $m.example.txt || true
   # Raw text, tagged with the vocabulary and normalization kept in the model.
   echo "$TEXT" | predict -m $m.safetensors --text 2>/dev/null | awk -F '\t' 'NF { printf "%-16s %s\n", $1, $2 }' > $m.text.txt || true
