@@ -79,12 +79,12 @@ def act(name):
 
 def build(kind, d, k, enc_act):
     """encoder (N, 1, 28, 28) -> h, decoder code -> logits of the pixels
-    (N, 784) through a final sigmoid (kept explicit: the loss clips the
-    probabilities as Keras does)."""
+    (N, 784); their sigmoid is the image (the loss needs the logits: see
+    bce_keras)."""
     r = nn.ReLU
     if kind == "ae":
         enc = nn.Sequential(nn.Flatten(), nn.Linear(784, d), act(enc_act))
-        dec = nn.Sequential(nn.Linear(d, 784), nn.Sigmoid())
+        dec = nn.Sequential(nn.Linear(d, 784))
     elif kind == "deep-ae":
         enc = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), r(), nn.MaxPool2d(2),
                             nn.Conv2d(16, 32, 3, padding=1), r(), nn.MaxPool2d(2),
@@ -92,7 +92,7 @@ def build(kind, d, k, enc_act):
         dec = nn.Sequential(nn.Linear(d, 7 * 7 * 32), r(), Reshape(32, 7, 7),
                             nn.Conv2d(32, 32, 3, padding=1), r(), nn.Upsample(scale_factor=2, mode="nearest"),
                             nn.Conv2d(32, 16, 3, padding=1), r(), nn.Upsample(scale_factor=2, mode="nearest"),
-                            nn.Conv2d(16, 1, 3, padding=1), nn.Sigmoid(), nn.Flatten())
+                            nn.Conv2d(16, 1, 3, padding=1), nn.Flatten())
     else:
         code = 2 * d if kind == "vae" else d * k
         enc = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), r(), nn.Conv2d(32, 32, 3, padding=1), r(),
@@ -102,7 +102,7 @@ def build(kind, d, k, enc_act):
         dec = nn.Sequential(nn.Linear(zin, 128), r(), nn.Linear(128, 14 * 14 * 64), r(), Reshape(64, 14, 14),
                             nn.ConvTranspose2d(64, 32, 3, stride=2), CropTo(), r(),
                             nn.ConvTranspose2d(32, 32, 3, padding=1), r(),
-                            nn.ConvTranspose2d(32, 1, 3, padding=1), nn.Sigmoid(), nn.Flatten())
+                            nn.ConvTranspose2d(32, 1, 3, padding=1), nn.Flatten())
     for m in list(enc.modules()) + list(dec.modules()):
         if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
             nn.init.xavier_uniform_(m.weight)
@@ -113,6 +113,14 @@ def build(kind, d, k, enc_act):
 def bce_keras(p, t):
     pc = p.clamp(EPS, 1 - EPS)
     return -(t * torch.log(pc + EPS) + (1 - t) * torch.log(1 - pc + EPS))
+
+
+def bce_fused(logits, t):
+    """Keras's clipped BCE in value, with the gradient at the logits of
+    the unclipped one, sigmoid(z) - t, as lib/nn/vae.c has it (and TF's
+    Keras when the output is a sigmoid)."""
+    exact = F.binary_cross_entropy_with_logits(logits, t, reduction="none")
+    return bce_keras(torch.sigmoid(logits).detach(), t) + exact - exact.detach()
 
 
 class KerasOptim:
@@ -184,8 +192,7 @@ class Model:
         n = x.shape[0]
         h = self.enc(x.reshape(n, 1, 28, 28))
         z, kl = self.code(h, noisy, gen)
-        y = self.dec(z)
-        b = bce_keras(y, x.reshape(n, -1))
+        b = bce_fused(self.dec(z), x.reshape(n, -1))
         if kl is None:
             return b.mean()
         return (b.sum() + kl) / n
@@ -205,7 +212,7 @@ class Model:
 
     @torch.no_grad()
     def decode(self, z, bs=256):
-        return torch.cat([self.dec(z[s:s + bs]) for s in range(0, z.shape[0], bs)])
+        return torch.cat([torch.sigmoid(self.dec(z[s:s + bs])) for s in range(0, z.shape[0], bs)])
 
 
 def main():

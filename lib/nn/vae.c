@@ -167,6 +167,11 @@ int nn_ae_init(nn_ae *a, nn_model *m, const nn_ae_config *c)
     if (hout != want || nn_shape_size(&a->dec->in) != code || nn_shape_size(nn_seq_out(a->dec)) != c->h * c->w ||
         nn_shape_size(&a->enc->in) != c->h * c->w)
         return nn_set_error("the model's sizes do not match its settings");
+    /* BCE and a sigmoid output are differentiated as one (see run_batch) */
+    nn_layer *ol = a->dec->n ? a->dec->layers[a->dec->n - 1] : NULL;
+    a->fused = !c->mse && ol && ol->act == NN_ACT_SIGMOID;
+    if (a->fused)
+        ol->dy_is_preact = 1;
     return 0;
 }
 
@@ -250,7 +255,19 @@ static int run_batch(nn_ae *a, const float *x, int64_t n, int train, uint64_t st
     /* ae: Keras's mean over pixels; vae: sum over pixels; both batch means */
     double scale = vae ? 1.0 / (double)n : 1.0 / ((double)n * (double)p);
     float *gy = train ? a->gy : NULL;
-    double rec = a->c.mse ? nn_loss_mse(y, x, n * p, scale, gy) : nn_loss_bce(y, x, n * p, scale, gy);
+    double rec;
+    if (a->fused) {
+        /* y (n, p) = sigmoid(logits): gradient at the logits scale * (y - x),
+         * as Keras and PyTorch's BCEWithLogitsLoss have it.  Through the
+         * sigmoid's derivative it would vanish where the clipped BCE
+         * saturates (y below 1e-7 or above 1 - 1e-7). */
+        rec = nn_loss_bce(y, x, n * p, scale, NULL);
+        if (gy)
+            for (int64_t i = 0; i < n * p; i++)
+                gy[i] = (float)(scale * ((double)y[i] - x[i]));
+    } else {
+        rec = a->c.mse ? nn_loss_mse(y, x, n * p, scale, gy) : nn_loss_bce(y, x, n * p, scale, gy);
+    }
     double kl = 0;
     if (a->c.kind == NN_AE_VAE) {
         for (int64_t i = 0; i < n; i++)

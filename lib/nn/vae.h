@@ -70,6 +70,7 @@ typedef struct {
     int64_t cap;
     uint64_t last_step;
     double recon, kl;          /* of the last batch, per sample */
+    int fused;                 /* BCE fused with the decoder's sigmoid output */
 } nn_ae;
 
 int nn_ae_init(nn_ae *a, nn_model *m, const nn_ae_config *c);

@@ -72,6 +72,40 @@ static void test_loss_gradients(void)
     CHECK(grad_check(NN_AE_CAT, 0) == 0);
 }
 
+/* A decoder output saturated on the wrong side (sigmoid(-40) is below
+ * Keras's clip 1e-7) must still be pulled back: with BCE fused to the
+ * sigmoid the bias gradient is mean(y - x) = -1 per pixel here.  Through the
+ * clipped probability it would be 0 and the pixel would never recover. */
+static void test_saturated_output_learns(void)
+{
+    nn_ae_config c;
+    nn_ae_defaults(&c, NN_AE_PLAIN);
+    c.h = c.w = 4;
+    c.latent = 2;
+    nn_model *m;
+    CHECK(nn_ae_build(&c, &m) == 0);
+    nn_layer *out = m->parts[1]->layers[m->parts[1]->n - 1];
+    memset(out->p[0].w, 0, sizeof(float) * (size_t)out->p[0].count);
+    for (int64_t i = 0; i < out->p[1].count; i++)
+        out->p[1].w[i] = -40.0f;
+    float x[2 * 16];
+    for (int i = 0; i < 32; i++)
+        x[i] = 1.0f;
+    nn_ae a;
+    CHECK(nn_ae_init(&a, m, &c) == 0);
+    a.train = x;
+    int64_t idx[2] = {0, 1};
+    double loss;
+    nn_model_zero_grad(m);
+    CHECK(nn_ae_batch(&a, idx, 2, 1, 0, 1, &loss) == 0);
+    CHECK(loss > 15); /* -log(1e-7) per pixel */
+    /* ae scale: mean over 2 images x 16 pixels; each bias sees 2 pixels */
+    for (int64_t i = 0; i < out->p[1].count; i++)
+        CHECK_NEAR(out->p[1].g[i], -2.0 / 32.0, 1e-6);
+    nn_ae_free(&a);
+    nn_model_free(m);
+}
+
 static int64_t part_params(const nn_model *m, const char *name)
 {
     nn_seq *s = nn_model_part(m, name);
@@ -148,6 +182,7 @@ static void test_reconstruct_and_settings(void)
 int main(void)
 {
     RUN(test_loss_gradients);
+    RUN(test_saturated_output_learns);
     RUN(test_keras_parameter_counts);
     RUN(test_normal_quantile);
     RUN(test_reconstruct_and_settings);
