@@ -38,30 +38,69 @@ static void totals(FILE *fp, int64_t tr, int64_t nt)
             commas(tr, b), commas(nt, c));
 }
 
+static void layer_column(const nn_layer *l, char *col, size_t size)
+{
+    snprintf(col, size, "%s (%s)", l->name, nn_layer_keras_name(l));
+}
+
+/* Keras's widths (27 and 25 characters), widened for a model whose names
+ * or shapes are longer ("bidirectional_1 (Bidirectional)") so the columns
+ * stay aligned. */
+static void column_widths(const nn_model *m, int *w_layer, int *w_shape)
+{
+    char shape[64], col[96];
+    *w_layer = 27;
+    *w_shape = 25;
+    for (int p = 0; p < m->nparts; p++) {
+        const nn_seq *s = m->parts[p];
+        for (int i = -1; i < s->n; i++) {
+            const nn_layer *l = i < 0 ? NULL : s->layers[i];
+            if (l)
+                layer_column(l, col, sizeof col);
+            else
+                snprintf(col, sizeof col, "input (InputLayer)");
+            nn_shape_str(l ? &l->out : &s->in, shape, sizeof shape);
+            int a = (int)strlen(col), b = (int)strlen(shape);
+            *w_layer = a > *w_layer ? a : *w_layer;
+            *w_shape = b > *w_shape ? b : *w_shape;
+        }
+    }
+}
+
+static void line_of(FILE *fp, char c, int n)
+{
+    for (int i = 0; i < n; i++)
+        fputc(c, fp);
+    fputc('\n', fp);
+}
+
 void nn_model_summary(const nn_model *m, FILE *fp)
 {
-    const char *rule = "_________________________________________________________________";
-    const char *dbl = "=================================================================";
+    int w1, w2;
+    column_widths(m, &w1, &w2);
+    int width = w1 + w2 + 13; /* 65 at Keras's widths */
     for (int p = 0; p < m->nparts; p++) {
         const nn_seq *s = m->parts[p];
         char shape[64], col[96], num[40];
         int64_t tr = 0, nt = 0;
         nn_shape_str(&s->in, shape, sizeof shape);
-        fprintf(fp, "Model: \"%s\"\n%s\n %-28s%-26s%s\n%s\n", s->name, rule, "Layer (type)", "Output Shape", "Param #",
-                dbl);
-        fprintf(fp, " %-27s %-25s %s\n", "input (InputLayer)", shape, "0");
+        fprintf(fp, "Model: \"%s\"\n", s->name);
+        line_of(fp, '_', width);
+        fprintf(fp, " %-*s %-*s %s\n", w1, "Layer (type)", w2, "Output Shape", "Param #");
+        line_of(fp, '=', width);
+        fprintf(fp, " %-*s %-*s %s\n", w1, "input (InputLayer)", w2, shape, "0");
         for (int i = 0; i < s->n; i++) {
             const nn_layer *l = s->layers[i];
             int64_t a = nn_layer_param_count(l, 1), b = nn_layer_param_count(l, 0);
             tr += a;
             nt += b;
-            snprintf(col, sizeof col, "%s (%s)", l->name, nn_layer_keras_name(l));
+            layer_column(l, col, sizeof col);
             nn_shape_str(&l->out, shape, sizeof shape);
-            fprintf(fp, "\n %-27s %-25s %s\n", col, shape, commas(a + b, num));
+            fprintf(fp, "\n %-*s %-*s %s\n", w1, col, w2, shape, commas(a + b, num));
         }
-        fprintf(fp, "%s\n", dbl);
+        line_of(fp, '=', width);
         totals(fp, tr, nt);
-        fprintf(fp, "%s\n", rule);
+        line_of(fp, '_', width);
     }
     if (m->nparts > 1) {
         fprintf(fp, "All parts (%s):\n", m->kind);

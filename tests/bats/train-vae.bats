@@ -45,7 +45,7 @@ make_images() {
   run "$TV" --model deep-ae --latent 32 --summary
   [ "$status" -eq 0 ]
   # conv 3*3*1*16+16 = 160, conv 3*3*16*32+32 = 4640, dense 1568*32+32 = 50208
-  [[ "$output" == *"conv2d (Conv2D)             (None, 28, 28, 16)        160"* ]]
+  [[ "$(printf '%s\n' "$output" | tr -s ' ')" == *"conv2d (Conv2D) (None, 28, 28, 16) 160"* ]]
   [[ "$output" == *"Total params: 55,008"* ]]
   # dense 33*1568 = 51744, conv 9248, conv 4624, conv 145
   [[ "$output" == *"Total params: 65,761"* ]]

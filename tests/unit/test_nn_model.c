@@ -207,9 +207,44 @@ static void test_summary_keras_counts(void)
     size_t len = fread(text, 1, sizeof text - 1, fp);
     text[len] = 0;
     fclose(fp);
-    CHECK(strstr(text, "conv2d (Conv2D)             (None, 28, 28, 16)        160") != NULL);
+    /* widened to "up_sampling2d_1 (UpSampling2D)", 30 characters */
+    CHECK(strstr(text, "conv2d (Conv2D)                (None, 28, 28, 16)        160") != NULL);
     CHECK(strstr(text, "Total params: 55,008") != NULL); /* encoder */
     CHECK(strstr(text, "Total params: 120,769") != NULL); /* both parts */
+    nn_model_free(m);
+}
+
+/* A name longer than Keras's 27-character column widens the table
+ * instead of pushing its row's shape and count out of line. */
+static void test_summary_long_names_stay_aligned(void)
+{
+    nn_model *m = nn_model_new("m");
+    nn_shape in = {1, {6, 0, 0, 0}};
+    nn_seq *s = nn_model_add_part(m, "model", &in);
+    CHECK(nn_seq_add_spec(s, "dense:4:relu,dense:3", 0) == 0);
+    CHECK(nn_model_init(m, 1) == 0);
+    snprintf(s->layers[0]->name, sizeof s->layers[0]->name, "a_rather_long_layer_name_1");
+    FILE *fp = tmpfile();
+    nn_model_summary(m, fp);
+    rewind(fp);
+    char line[256];
+    long header = -1, rows = 0, width = -1;
+    while (fgets(line, sizeof line, fp)) {
+        char *shape = strstr(line, "(None"), *head = strstr(line, "Output Shape");
+        if (head)
+            header = head - line;
+        if (shape) {
+            rows++;
+            CHECK(shape - line == header);
+        }
+        if (line[0] == '_' || line[0] == '=') {
+            long w = (long)strcspn(line, "\n");
+            CHECK(width < 0 || w == width);
+            width = w;
+        }
+    }
+    fclose(fp);
+    CHECK(rows == 3 && header == 1 + 34 + 1 && width == 34 + 25 + 13);
     nn_model_free(m);
 }
 
@@ -250,6 +285,7 @@ int main(void)
     RUN(test_json_and_file_round_trip);
     RUN(test_bad_files);
     RUN(test_summary_keras_counts);
+    RUN(test_summary_long_names_stay_aligned);
     RUN(test_images_of_any_size);
     const char *names[] = {"m", "other", "v99", "mismatch", "t"};
     for (int i = 0; i < 5; i++) {
