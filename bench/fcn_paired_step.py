@@ -5,10 +5,12 @@ cross-entropy of one batch and its gradients, and compares them with the
 step train-fcn took from the same file with plain SGD at learning rate 1
 (so that the weights moved by exactly minus the gradient).
 
-usage: fcn_paired_step.py INIT.safetensors AFTER.safetensors X.npy Y.npy LOSS
-X (N, H, W, 3) uint8 and Y (N, H, W) label ids, 1 the positive class (as
-train-fcn --classes binary:1): the batch (all of it); LOSS the
-loss train-fcn reported.  Prints one line per parameter tensor and a last
+usage: fcn_paired_step.py INIT.safetensors AFTER.safetensors X.npy Y.npy LOSS [K IGNORE]
+X (N, H, W, 3) uint8 and Y (N, H, W) label ids: the batch (all of it);
+LOSS the loss train-fcn reported.  Without K, 1 is the positive class (as
+train-fcn --classes binary:1, sigmoid and binary cross-entropy); with K,
+the K classes and label IGNORE left out (train-fcn --classes K --ignore
+IGNORE, softmax and cross-entropy).  Prints one line per parameter tensor and a last
 line "MAX_REL_DIFF d" (the largest of |ours - torch| / max|torch| over the
 tensors, and the loss's relative difference)."""
 import json
@@ -43,8 +45,9 @@ def read_safetensors(path):
 
 def main():
     init, after, xpath, ypath, ours_loss = sys.argv[1:6]
+    k = int(sys.argv[6]) if len(sys.argv) > 6 else 1
     w0, w1 = read_safetensors(init), read_safetensors(after)
-    m = net(1)
+    m = net(k)
     convs = [c for c in m.modules() if isinstance(c, (nn.Conv2d, nn.ConvTranspose2d))]
     # Keras layouts: conv (kh, kw, in, out), transposed conv (kh, kw, out, in);
     # PyTorch: Conv2d (out, in, kh, kw), ConvTranspose2d (in, out, kh, kw)
@@ -53,8 +56,13 @@ def main():
             c.weight.copy_(torch.from_numpy(w0["model.%s.kernel" % name].transpose(3, 2, 0, 1).copy()))
             c.bias.copy_(torch.from_numpy(w0["model.%s.bias" % name]))
     x = torch.from_numpy(np.load(xpath)).permute(0, 3, 1, 2).float() / 255
-    y = torch.from_numpy((np.load(ypath) == 1).astype(np.float32))  # train-fcn --classes binary:1
-    loss = nn.BCEWithLogitsLoss()(m(x)[:, 0], y)
+    labels = np.load(ypath)
+    if k == 1:
+        y = torch.from_numpy((labels == 1).astype(np.float32))  # train-fcn --classes binary:1
+        loss = nn.BCEWithLogitsLoss()(m(x)[:, 0], y)
+    else:
+        y = torch.from_numpy(labels.astype(np.int64))
+        loss = nn.CrossEntropyLoss(ignore_index=int(sys.argv[7]))(m(x), y)
     loss.backward()
     worst = abs(float(ours_loss) - float(loss)) / float(loss)
     print("loss\tnnpipe %.6f\ttorch %.6f" % (float(ours_loss), float(loss)))
