@@ -33,3 +33,21 @@ for case in "binary binary:1" "classes 3 --ignore 3"; do
   printf 'QUALITY\tfcn one step from the same weights (%s), max relative difference\t%s\t0\tloss and gradients\n' \
     "$name" "$(sed -n 's/^MAX_REL_DIFF //p' "$tmp/out")"
 done
+# RMSprop as train-fcn runs it (lr 1e-3, rho 0.9, eps 1e-7): 10 steps on the
+# binary batch on both sides, the losses step by step and the weights'
+# moves compared.  Our losses are Keras's clipped BCE; the peer prints its
+# unclipped one and the clipped one (the two differ where a pixel is
+# saturated on the wrong side; the gradients do not, see the binary case).
+# RMSprop moves a weight by about lr / sqrt(1 - rho) whatever its gradient's
+# size, so where a gradient is near 0 rounding picks the direction, and the
+# moves drift apart slowly (a few % of their norm after 10 steps).
+"$BIN/train-fcn" -q --threads 1 --classes binary:1 -e 0 --seed 5 -o "$tmp/init.st" "$tmp/X.npy" "$tmp/Y.npy" &&
+  "$BIN/train-fcn" -q --threads 1 --classes binary:1 -e 10 -b 8 --seed 5 --history "$tmp/h.tsv" \
+    -o "$tmp/step.st" "$tmp/X.npy" "$tmp/Y.npy" || exit 1
+RMSPROP_STEPS=10 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
+  "$PY" bench/fcn_paired_step.py "$tmp/init.st" "$tmp/step.st" "$tmp/X.npy" "$tmp/Y.npy" \
+  "$(awk -F '\t' 'NR == 2 { print $2 }' "$tmp/h.tsv")" >"$tmp/out" || exit 1
+echo "# rmsprop: nnpipe losses	$(awk -F '\t' 'NR > 1 { printf "%s%.6f", (NR > 2 ? " " : ""), $2 }' "$tmp/h.tsv")"
+sed "s/^/# rmsprop: /" "$tmp/out" | grep -v MAX_REL
+printf 'QUALITY\tfcn 10 RMSprop steps from the same weights, largest |diff| / |move| of a tensor\t%s\t0\tweights\n' \
+  "$(sed -n 's/^MAX_REL_DIFF //p' "$tmp/out")"

@@ -59,13 +59,51 @@ def main():
     labels = np.load(ypath)
     if k == 1:
         y = torch.from_numpy((labels == 1).astype(np.float32))  # train-fcn --classes binary:1
-        loss = nn.BCEWithLogitsLoss()(m(x)[:, 0], y)
+        def lossf(out, t):
+            return nn.BCEWithLogitsLoss()(out[:, 0], t)
     else:
         y = torch.from_numpy(labels.astype(np.int64))
-        loss = nn.CrossEntropyLoss(ignore_index=int(sys.argv[7]))(m(x), y)
+        lossf = nn.CrossEntropyLoss(ignore_index=int(sys.argv[7]))
+    loss = lossf(m(x), y)
     loss.backward()
     worst = abs(float(ours_loss) - float(loss)) / float(loss)
     print("loss\tnnpipe %.6f\ttorch %.6f" % (float(ours_loss), float(loss)))
+    if os.environ.get("RMSPROP_STEPS"):
+        # AFTER is train-fcn's weights after that many RMSprop steps (lr
+        # 1e-3, rho 0.9, eps 1e-7) on this one batch: take them here too
+        # and compare the weights, not the gradients
+        opt = torch.optim.RMSprop(m.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+        def keras_bce(out):
+            """the value train-fcn reports: Keras's BCE, p clipped to [1e-7, 1 - 1e-7]"""
+            p = torch.sigmoid(out[:, 0].detach()).double().clamp(1e-7, 1 - 1e-7)
+            t = y.double()
+            return float(-(t * torch.log(p + 1e-7) + (1 - t) * torch.log(1 - p + 1e-7)).mean())
+        out = m(x)
+        losses, clipped = [float(lossf(out, y))], [keras_bce(out)]
+        for step in range(int(os.environ["RMSPROP_STEPS"])):
+            if step:
+                opt.zero_grad()
+                out = m(x)
+                lt = lossf(out, y)
+                lt.backward()
+                losses.append(float(lt))
+                clipped.append(keras_bce(out))
+            opt.step()
+        print("torch losses\t" + " ".join("%.6f" % v for v in losses))
+        print("torch losses, clipped as Keras\t" + " ".join("%.6f" % v for v in clipped))
+        for c, name in zip(convs, NAMES):
+            for part, t in (("kernel", c.weight.detach().numpy().transpose(2, 3, 1, 0)), ("bias", c.bias.detach().numpy())):
+                key = "model.%s.%s" % (name, part)
+                # RMSprop moves a weight by about lr / sqrt(1 - rho) whatever
+                # the size of its gradient, so where the gradient is near 0
+                # rounding picks the direction: compare the norms of the
+                # whole tensors' moves, not single weights
+                moved = float(np.linalg.norm(t - w0[key]))
+                rel = float(np.linalg.norm(w1[key] - t)) / moved
+                worst = max(worst, rel)
+                print("%s\t|moved| %.3e\t|diff| / |moved| %.1e" % (key, moved, rel))
+        print("MAX_REL_DIFF %.1e" % worst)
+        return
     for c, name in zip(convs, NAMES):
         for part, g in (("kernel", c.weight.grad.numpy().transpose(2, 3, 1, 0)), ("bias", c.bias.grad.numpy())):
             key = "model.%s.%s" % (name, part)
