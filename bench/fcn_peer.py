@@ -12,6 +12,7 @@ train-fcn uses, not PyTorch's default), RMSprop (lr 1e-3, rho 0.9, eps
 Prints SECONDS_PER_EPOCH (training only, wall clock, mean) and writes the
 validation argmax ids (N, H, W) uint8 to PRED.npy.  SEED (default 1) seeds
 the weights and the batch order."""
+import os
 import sys
 import time
 
@@ -57,6 +58,25 @@ def keras_init(model):
             nn.init.zeros_(m.bias)
 
 
+@torch.no_grad()
+def val_loss(m, xv, yv, k, lossf):
+    """mean loss over the validation images, in batches of 16 (pixels
+    weighted equally, as train-fcn computes val_loss)"""
+    m.eval()
+    total, count = 0.0, 0
+    for i in range(0, len(xv), 16):
+        out, y = m(xv[i:i + 16]), yv[i:i + 16]
+        n = y.numel() if k == 1 else int((y != 11).sum())
+        if k == 1:  # Keras's clipped BCE, the value train-fcn reports
+            q, t = torch.sigmoid(out[:, 0]).double().clamp(1e-7, 1 - 1e-7), y.double()
+            total += float(-(t * torch.log(q + 1e-7) + (1 - t) * torch.log(1 - q + 1e-7)).sum())
+        else:
+            total += float(lossf(out, y)) * n
+        count += n
+    m.train()
+    return total / max(count, 1)
+
+
 def main():
     d, threads, epochs, k, pred = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     seed = int(sys.argv[6]) if len(sys.argv) > 6 else 1
@@ -65,6 +85,11 @@ def main():
     x = torch.from_numpy(np.load(d + "/X_train.npy")).permute(0, 3, 1, 2).float() / 255
     y = torch.from_numpy(np.load(d + "/Y_train.npy").astype(np.int64))
     xv = torch.from_numpy(np.load(d + "/X_val.npy")).permute(0, 3, 1, 2).float() / 255
+    # VAL_LOSS=1: also the loss on DIR/Y_val.npy after every epoch (as
+    # train-fcn --val-x/--val-y reports it), outside the timed part
+    yv = None
+    if os.environ.get("VAL_LOSS"):
+        yv = torch.from_numpy(np.load(d + "/Y_val.npy").astype(np.int64))
     m = net(k)
     keras_init(m)
     opt = torch.optim.RMSprop(m.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
@@ -88,7 +113,11 @@ def main():
             opt.step()
             total += float(loss) * len(idx)
         times.append(time.perf_counter() - t)
-        print("EPOCH %d loss %.6f seconds %.1f" % (len(times), total / len(x), times[-1]), file=sys.stderr, flush=True)
+        extra = ""
+        if yv is not None:
+            extra = " val_loss %.6f" % val_loss(m, xv, yv, k, lossf)
+        print("EPOCH %d loss %.6f seconds %.1f%s" % (len(times), total / len(x), times[-1], extra),
+              file=sys.stderr, flush=True)
     m.eval()
     with torch.no_grad():
         outs = [m(xv[i:i + 16]) for i in range(0, len(xv), 16)]

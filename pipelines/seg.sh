@@ -59,13 +59,18 @@ prepare() {
       classes.tsv support.train.tsv support.val.tsv; } | update classes_pixels.tsv
   cut -f2,3 classes_pixels.tsv | update classes_bar.tsv
   fresh classes.svg classes_bar.tsv || plot bar --colors --title "Training pixels per class" -o classes.svg classes_bar.tsv
-  # Pictures of the first validation images: image | label map | label map over the image.
-  fresh samples.png X.val.npy Y.val.npy || plot triples -n "$(pictures)" -s 2 --ignore "$IGNORE" -o samples.png X.val.npy Y.val.npy
+  # The validation images the pictures show, spread over the set (CamVid's
+  # are frames of a few videos: the first eight look alike).
+  for a in X Y; do fresh $a.show.npy $a.val.npy || spread $a.val.npy $a.show.npy; done
+  # Pictures of them: image | label map | label map over the image.
+  fresh samples.png X.show.npy Y.show.npy || plot triples -n "$(pictures)" -s 2 --ignore "$IGNORE" -o samples.png X.show.npy Y.show.npy
 }
 # classes: the number of network outputs (the void class, the last id, is not one).
 classes() { k=$(wc -l < classes.tsv | tr -d ' '); [ "$IGNORE" -ge 0 ] && k=$((k - 1)); echo $k; }
 # pictures: how many validation images the pictures show (at most 8).
 pictures() { nv=$(first_dim X.val.npy); echo $(( nv < 8 ? nv : 8 )); }
+# spread IN.npy OUT.npy: those images, every (N / 8)-th one from the first.
+spread() { step=$(( $(first_dim X.val.npy) / 8 )); npy slice -r "::$(( step > 0 ? step : 1 ))" "$1" | npy slice -r ":$(pictures)" -o "$2"; }
 
 # ---- run NAME: one network ----------------------------------------------------------
 # options NAME: train-fcn's options for an experiment name (fails on a bad name).
@@ -107,8 +112,8 @@ experiment() {
       FILENAME == ARGV[3] && $1 == "iou" {v[$2, "iou"] = $3}
       END {for (i = 0; i in name; i++) if (i in seen) printf "%s\t%s\t%s\t%s\t%s\t%s\n", name[i], v[i, "precision"], v[i, "recall"], v[i, "f1"], v[i, "iou"], v[i, "support"]}' \
       classes.tsv $m.classify.tsv $m.segment.tsv; } > $m.classes.tsv
-  fresh $m.pred.png $m.Yhat.npy ||
-    plot triples -n "$(pictures)" -s 2 --ignore "$IGNORE" -o $m.pred.png X.val.npy Y.val.npy $m.Yhat.npy
+  fresh $m.pred.png $m.Yhat.npy X.show.npy || { spread $m.Yhat.npy $m.Yhat.show.npy &&
+    plot triples -n "$(pictures)" -s 2 --ignore "$IGNORE" -o $m.pred.png X.show.npy Y.show.npy $m.Yhat.show.npy; }
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $m \
     "$(tsv_get $m.report.tsv params_trainable)" "$(epochs_of $m.history.tsv)" "$(seconds_of $m.history.tsv)" \
     "$(tsv_get $m.segment.tsv pixel_accuracy)" "$(tsv_get $m.segment.tsv iou_macro)" \
@@ -141,7 +146,7 @@ write_report() {
     echo
     echo "@table classes_pixels.tsv Pixels per class"
     echo "@image classes.svg Training pixels per class"
-    echo "@image samples.png Validation images, their label maps, and the maps over the images"
+    echo "@image samples.png Validation images (spread over the set), their label maps, and the maps over the images"
     echo "## Networks"
     echo "\`fcn\` is the assignment's network; each other name adds one thing to it: an augmentation of the training images (flip, crop, photometric, denoise; aug: flip, crop and photometric together), U-Net skip connections (skip), or skips and batch normalization (unet)."
     echo "Scores on the validation images. Prediction time is the whole \`train-fcn predict\` run divided by the images."
@@ -158,7 +163,7 @@ write_report() {
       echo "@pre $m.summary.txt Layers and parameter counts"
       echo "@image $m.history.svg Training curve"
       echo "@table $m.classes.tsv Precision, recall, F1 and IoU per class"
-      echo "@image $m.pred.png Validation images: image, true label map, predicted label map, prediction over the image"
+      echo "@image $m.pred.png Validation images (spread over the set): image, true label map, predicted label map, prediction over the image"
     done
     skipped_section
   } > report.txt
