@@ -43,18 +43,25 @@ def read_safetensors(path):
     return tensors
 
 
+def load_nnpipe_weights(m, w0):
+    """copy an nnpipe model's tensors (read_safetensors) into net(k)'s
+    convolutions.  Keras layouts: conv (kh, kw, in, out), transposed conv
+    (kh, kw, out, in); PyTorch: Conv2d (out, in, kh, kw), ConvTranspose2d
+    (in, out, kh, kw).  Returns the convolutions in NAMES order."""
+    convs = [c for c in m.modules() if isinstance(c, (nn.Conv2d, nn.ConvTranspose2d))]
+    with torch.no_grad():
+        for c, name in zip(convs, NAMES):
+            c.weight.copy_(torch.from_numpy(w0["model.%s.kernel" % name].transpose(3, 2, 0, 1).copy()))
+            c.bias.copy_(torch.from_numpy(w0["model.%s.bias" % name]))
+    return convs
+
+
 def main():
     init, after, xpath, ypath, ours_loss = sys.argv[1:6]
     k = int(sys.argv[6]) if len(sys.argv) > 6 else 1
     w0, w1 = read_safetensors(init), read_safetensors(after)
     m = net(k)
-    convs = [c for c in m.modules() if isinstance(c, (nn.Conv2d, nn.ConvTranspose2d))]
-    # Keras layouts: conv (kh, kw, in, out), transposed conv (kh, kw, out, in);
-    # PyTorch: Conv2d (out, in, kh, kw), ConvTranspose2d (in, out, kh, kw)
-    with torch.no_grad():
-        for c, name in zip(convs, NAMES):
-            c.weight.copy_(torch.from_numpy(w0["model.%s.kernel" % name].transpose(3, 2, 0, 1).copy()))
-            c.bias.copy_(torch.from_numpy(w0["model.%s.bias" % name]))
+    convs = load_nnpipe_weights(m, w0)
     x = torch.from_numpy(np.load(xpath)).permute(0, 3, 1, 2).float() / 255
     labels = np.load(ypath)
     if k == 1:

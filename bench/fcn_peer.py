@@ -58,6 +58,21 @@ def keras_init(model):
             nn.init.zeros_(m.bias)
 
 
+def train_epoch(m, opt, lossf, x, y, perm, k):
+    """one epoch in batches of 8 in the order perm; the mean loss"""
+    m.train()
+    total = 0.0
+    for i in range(0, len(x), 8):
+        idx = perm[i:i + 8]
+        out = m(x[idx])
+        loss = lossf(out[:, 0], y[idx].float()) if k == 1 else lossf(out, y[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        total += float(loss) * len(idx)
+    return total / len(x)
+
+
 @torch.no_grad()
 def val_loss(m, xv, yv, k, lossf):
     """mean loss over the validation images, in batches of 16 (pixels
@@ -101,22 +116,12 @@ def main():
     times = []
     for _ in range(epochs):
         t = time.perf_counter()
-        m.train()
-        perm = torch.randperm(len(x), generator=g)
-        total = 0.0
-        for i in range(0, len(x), 8):
-            idx = perm[i:i + 8]
-            out = m(x[idx])
-            loss = lossf(out[:, 0], y[idx].float()) if k == 1 else lossf(out, y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += float(loss) * len(idx)
+        loss = train_epoch(m, opt, lossf, x, y, torch.randperm(len(x), generator=g), k)
         times.append(time.perf_counter() - t)
         extra = ""
         if yv is not None:
             extra = " val_loss %.6f" % val_loss(m, xv, yv, k, lossf)
-        print("EPOCH %d loss %.6f seconds %.1f%s" % (len(times), total / len(x), times[-1], extra),
+        print("EPOCH %d loss %.6f seconds %.1f%s" % (len(times), loss, times[-1], extra),
               file=sys.stderr, flush=True)
     m.eval()
     with torch.no_grad():

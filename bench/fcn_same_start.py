@@ -18,8 +18,8 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fcn_paired_step import NAMES, read_safetensors  # noqa: E402
-from fcn_peer import net, val_loss  # noqa: E402
+from fcn_paired_step import load_nnpipe_weights, read_safetensors  # noqa: E402
+from fcn_peer import net, train_epoch, val_loss  # noqa: E402
 from nnpipe_rng import shuffled  # noqa: E402
 
 
@@ -32,27 +32,12 @@ def main():
     xv = torch.from_numpy(np.load(d + "/X_val.npy")).permute(0, 3, 1, 2).float() / 255
     yv = torch.from_numpy(np.load(d + "/Y_val.npy").astype(np.int64))
     m = net(k)
-    w0 = read_safetensors(init)
-    convs = [c for c in m.modules() if isinstance(c, (nn.Conv2d, nn.ConvTranspose2d))]
-    with torch.no_grad():
-        for c, name in zip(convs, NAMES):
-            c.weight.copy_(torch.from_numpy(w0["model.%s.kernel" % name].transpose(3, 2, 0, 1).copy()))
-            c.bias.copy_(torch.from_numpy(w0["model.%s.bias" % name]))
+    load_nnpipe_weights(m, read_safetensors(init))
     opt = torch.optim.RMSprop(m.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
     lossf = nn.BCEWithLogitsLoss() if k == 1 else nn.CrossEntropyLoss(ignore_index=11)
     for epoch in range(epochs):
-        m.train()
-        perm = torch.tensor(shuffled(seed, epoch, len(x)))
-        total = 0.0
-        for i in range(0, len(x), 8):
-            idx = perm[i:i + 8]
-            out = m(x[idx])
-            loss = lossf(out[:, 0], y[idx].float()) if k == 1 else lossf(out, y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += float(loss) * len(idx)
-        print("EPOCH %d loss %.6f val_loss %.6f" % (epoch + 1, total / len(x), val_loss(m, xv, yv, k, lossf)),
+        loss = train_epoch(m, opt, lossf, x, y, torch.tensor(shuffled(seed, epoch, len(x))), k)
+        print("EPOCH %d loss %.6f val_loss %.6f" % (epoch + 1, loss, val_loss(m, xv, yv, k, lossf)),
               file=sys.stderr, flush=True)
     m.eval()
     with torch.no_grad():

@@ -30,59 +30,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seq2seq_torch as s2s  # noqa: E402
-
-M64 = (1 << 64) - 1
-
-
-def splitmix64(x):
-    x = (x + 0x9E3779B97F4A7C15) & M64
-    z = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & M64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
-    return x, z ^ (z >> 31)
-
-
-def rotl(x, k):
-    return ((x << k) | (x >> (64 - k))) & M64
-
-
-class NnRng:
-    """nn_rng_split(seed, stream), nn_rng_u64 and nn_rng_below."""
-
-    def __init__(self, seed, stream):
-        _, mixed = splitmix64(seed ^ 0x6A09E667F3BCC909)
-        x = mixed ^ ((stream * 0xD1342543DE82EF95 + 0x2545F4914F6CDD1D) & M64)
-        self.s = []
-        for _ in range(4):
-            x, z = splitmix64(x)
-            self.s.append(z)
-
-    def u64(self):
-        s = self.s
-        result = (rotl((s[1] * 5) & M64, 7) * 9) & M64
-        t = (s[1] << 17) & M64
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = rotl(s[3], 45)
-        return result
-
-    def below(self, n):
-        limit = M64 - M64 % n
-        while True:
-            x = self.u64()
-            if x < limit:
-                return x % n
-
-
-def epoch_order(seed, epoch, n):
-    """lib/nn/train.c: identity, then nn_rng_shuffle_i64 with stream = epoch."""
-    a, r = list(range(n)), NnRng(seed, epoch)
-    for i in range(n - 1, 0, -1):
-        j = r.below(i + 1)
-        a[i], a[j] = a[j], a[i]
-    return a
+from nnpipe_rng import shuffled as epoch_order  # noqa: E402  (lib/nn/train.c's order of an epoch)
 
 
 def load_st(path):
