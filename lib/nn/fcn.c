@@ -414,11 +414,7 @@ int nn_fcn_loss(nn_fcn *f, const float *out, const uint8_t *masks, int64_t n, in
         /* out (count) probabilities, tb (count) 0/1 targets */
         for (int64_t i = 0; i < count; i++)
             f->tb[i] = masks[i] == c->positive;
-        double scale = 1.0 / (double)count;
-        *loss = nn_loss_bce(out, f->tb, count, scale, NULL);
-        if (grad)
-            for (int64_t i = 0; i < count; i++)
-                f->gout[i] = (float)(scale * (out[i] - f->tb[i]));
+        *loss = nn_loss_bce_of_sigmoid(out, f->tb, count, 1.0 / (double)count, grad ? f->gout : NULL);
         return 0;
     }
     /* out (count, K) probabilities, lb (count) labels */

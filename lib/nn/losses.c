@@ -26,6 +26,14 @@ double nn_loss_bce(const float *p, const float *t, int64_t count, double scale, 
     return s * scale;
 }
 
+double nn_loss_bce_of_sigmoid(const float *p, const float *t, int64_t count, double scale, float *grad)
+{
+    if (grad)
+        for (int64_t i = 0; i < count; i++)
+            grad[i] = (float)(scale * ((double)p[i] - t[i]));
+    return nn_loss_bce(p, t, count, scale, NULL);
+}
+
 double nn_loss_bce_logits(const float *z, const float *t, int64_t count, double scale, float *grad)
 {
     double s = 0;

@@ -18,6 +18,11 @@
 
 /* p, t, grad (count): -[t log(p) + (1-t) log(1-p)] */
 double nn_loss_bce(const float *p, const float *t, int64_t count, double scale, float *grad);
+/* p = sigmoid(z) from a layer whose backward takes d/dz (nn_layer's
+ * dy_is_preact): the value of nn_loss_bce (clipped, as Keras reports it),
+ * grad = scale * (p - t), the gradient at the logits z, as TF's Keras and
+ * PyTorch's BCEWithLogitsLoss differentiate it (no cut-off at the clip) */
+double nn_loss_bce_of_sigmoid(const float *p, const float *t, int64_t count, double scale, float *grad);
 /* from logits z: max(z,0) - z t + log(1 + exp(-|z|)), grad sigmoid(z) - t */
 double nn_loss_bce_logits(const float *z, const float *t, int64_t count, double scale, float *grad);
 /* (p - t)^2 */

@@ -255,19 +255,12 @@ static int run_batch(nn_ae *a, const float *x, int64_t n, int train, uint64_t st
     /* ae: Keras's mean over pixels; vae: sum over pixels; both batch means */
     double scale = vae ? 1.0 / (double)n : 1.0 / ((double)n * (double)p);
     float *gy = train ? a->gy : NULL;
-    double rec;
-    if (a->fused) {
-        /* y (n, p) = sigmoid(logits): gradient at the logits scale * (y - x),
-         * as Keras and PyTorch's BCEWithLogitsLoss have it.  Through the
-         * sigmoid's derivative it would vanish where the clipped BCE
-         * saturates (y below 1e-7 or above 1 - 1e-7). */
-        rec = nn_loss_bce(y, x, n * p, scale, NULL);
-        if (gy)
-            for (int64_t i = 0; i < n * p; i++)
-                gy[i] = (float)(scale * ((double)y[i] - x[i]));
-    } else {
-        rec = a->c.mse ? nn_loss_mse(y, x, n * p, scale, gy) : nn_loss_bce(y, x, n * p, scale, gy);
-    }
+    /* y (n, p); fused: gy is the gradient at the decoder's logits.  Through
+     * the sigmoid's derivative it would vanish where the clipped BCE
+     * saturates (y below 1e-7 or above 1 - 1e-7). */
+    double rec = a->c.mse  ? nn_loss_mse(y, x, n * p, scale, gy)
+                 : a->fused ? nn_loss_bce_of_sigmoid(y, x, n * p, scale, gy)
+                            : nn_loss_bce(y, x, n * p, scale, gy);
     double kl = 0;
     if (a->c.kind == NN_AE_VAE) {
         for (int64_t i = 0; i < n; i++)

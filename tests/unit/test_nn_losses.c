@@ -5,6 +5,7 @@
 #include "math/rng.h"
 #include "nn/losses.h"
 
+#include <math.h>
 #include <string.h>
 
 #define N 12
@@ -118,6 +119,25 @@ static void test_values_by_hand(void)
     CHECK_NEAR(nn_kl_gaussian(mu, lv, 2, 1, NULL, NULL), 0.5, 1e-12);
 }
 
+/* BCE of a sigmoid output, differentiated at the logits: the value is the
+ * clipped nn_loss_bce of p = sigmoid(z); the gradient is that of the
+ * unclipped loss of z (nn_loss_bce_logits), also where p is clipped
+ * (z = -40 and 40 below, on the wrong side of their targets). */
+static void test_bce_of_sigmoid(void)
+{
+    const float z[5] = {-40.0f, -1.5f, 0.0f, 2.0f, 40.0f}, t[5] = {1, 0, 1, 0.25f, 0};
+    float p[5], g[5], gz[5];
+    for (int i = 0; i < 5; i++)
+        p[i] = (float)(1 / (1 + exp(-(double)z[i])));
+    double v = nn_loss_bce_of_sigmoid(p, t, 5, 0.2, g);
+    CHECK_NEAR(v, nn_loss_bce(p, t, 5, 0.2, NULL), 1e-12);
+    nn_loss_bce_logits(z, t, 5, 0.2, gz);
+    for (int i = 0; i < 5; i++)
+        CHECK_NEAR(g[i], gz[i], 1e-6);
+    CHECK_NEAR(g[0], -0.2, 1e-6); /* the clipped form's gradient here is 0 */
+    CHECK_NEAR(g[4], 0.2, 1e-6);
+}
+
 static void test_cce_mask_ignore_weights(void)
 {
     float x[6] = {1, 2, 3, 3, 2, 1};
@@ -141,6 +161,7 @@ int main(void)
     RUN(test_loss_gradients);
     RUN(test_kl_gaussian_gradient);
     RUN(test_values_by_hand);
+    RUN(test_bce_of_sigmoid);
     RUN(test_cce_mask_ignore_weights);
     return check_summary();
 }
