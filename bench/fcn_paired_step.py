@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fcn_peer import net  # noqa: E402
+from fcn_peer import keras_bce, net  # noqa: E402
 
 NAMES = ["conv2d", "conv2d_1", "conv2d_2", "conv2d_3", "conv2d_4", "conv2d_5",
          "conv2d_transpose", "conv2d_transpose_1", "conv2d_transpose_2"]
@@ -80,13 +80,8 @@ def main():
         # 1e-3, rho 0.9, eps 1e-7) on this one batch: take them here too
         # and compare the weights, not the gradients
         opt = torch.optim.RMSprop(m.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
-        def keras_bce(out):
-            """the value train-fcn reports: Keras's BCE, p clipped to [1e-7, 1 - 1e-7]"""
-            p = torch.sigmoid(out[:, 0].detach()).double().clamp(1e-7, 1 - 1e-7)
-            t = y.double()
-            return float(-(t * torch.log(p + 1e-7) + (1 - t) * torch.log(1 - p + 1e-7)).mean())
         out = m(x)
-        losses, clipped = [float(lossf(out, y))], [keras_bce(out)]
+        losses, clipped = [float(lossf(out, y))], [float(keras_bce(out[:, 0], y).mean())]
         for step in range(int(os.environ["RMSPROP_STEPS"])):
             if step:
                 opt.zero_grad()
@@ -94,7 +89,7 @@ def main():
                 lt = lossf(out, y)
                 lt.backward()
                 losses.append(float(lt))
-                clipped.append(keras_bce(out))
+                clipped.append(float(keras_bce(out[:, 0], y).mean()))
             opt.step()
         print("torch losses\t" + " ".join("%.6f" % v for v in losses))
         print("torch losses, clipped as Keras\t" + " ".join("%.6f" % v for v in clipped))

@@ -73,6 +73,13 @@ def train_epoch(m, opt, lossf, x, y, perm, k):
     return total / len(x)
 
 
+def keras_bce(logits, t):
+    """Keras's binary cross-entropy of sigmoid(logits) per pixel, p clipped
+    to [1e-7, 1 - 1e-7], in double: the value train-fcn reports"""
+    q, t = torch.sigmoid(logits.detach()).double().clamp(1e-7, 1 - 1e-7), t.double()
+    return -(t * torch.log(q + 1e-7) + (1 - t) * torch.log(1 - q + 1e-7))
+
+
 @torch.no_grad()
 def val_loss(m, xv, yv, k, lossf):
     """mean loss over the validation images, in batches of 16 (pixels
@@ -82,9 +89,8 @@ def val_loss(m, xv, yv, k, lossf):
     for i in range(0, len(xv), 16):
         out, y = m(xv[i:i + 16]), yv[i:i + 16]
         n = y.numel() if k == 1 else int((y != 11).sum())
-        if k == 1:  # Keras's clipped BCE, the value train-fcn reports
-            q, t = torch.sigmoid(out[:, 0]).double().clamp(1e-7, 1 - 1e-7), y.double()
-            total += float(-(t * torch.log(q + 1e-7) + (1 - t) * torch.log(1 - q + 1e-7)).sum())
+        if k == 1:
+            total += float(keras_bce(out[:, 0], y).sum())
         else:
             total += float(lossf(out, y)) * n
         count += n

@@ -80,7 +80,7 @@ def act(name):
 def build(kind, d, k, enc_act):
     """encoder (N, 1, 28, 28) -> h, decoder code -> logits of the pixels
     (N, 784); their sigmoid is the image (the loss needs the logits: see
-    bce_keras)."""
+    bce_fused)."""
     r = nn.ReLU
     if kind == "ae":
         enc = nn.Sequential(nn.Flatten(), nn.Linear(784, d), act(enc_act))
