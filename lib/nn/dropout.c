@@ -1,7 +1,8 @@
 /* Dropout (inverted, like Keras): in training y = x * mask / (1 - rate),
  * identity otherwise.  The mask of a step comes from
- * nn_rng_split(seed, step), so a resumed run draws the same masks and no
- * generator state has to be saved.  x, y (n, ...) any shape. */
+ * nn_rng_split(seed ^ salt, step), so a resumed run draws the same masks and no
+ * generator state has to be saved.  (The salt keeps a dropout seed that
+ * equals the model seed off train.c's epoch-shuffle streams.)  x, y (n, ...) any shape. */
 #include "nn/layer.h"
 
 #include "core/error.h"
@@ -28,7 +29,7 @@ static int drop_forward(nn_layer *l, const float *x, float *y, int64_t n)
     if (!mask)
         return -1;
     nn_rng r;
-    nn_rng_split(&r, l->seed, l->step);
+    nn_rng_split(&r, l->seed ^ 0x64726f70ULL /* "drop" */, l->step);
     float keep = 1.0f / (1.0f - l->rate);
     for (int64_t i = 0; i < count; i++) {
         mask[i] = nn_rng_uniform(&r) >= l->rate ? keep : 0.0f;

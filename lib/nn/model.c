@@ -247,12 +247,16 @@ int nn_seq_backward(nn_seq *s, const float *dy, float *dx, int64_t n)
     return 0;
 }
 
+/* Salted so that no layer's stream is also a stream of train.c's epoch
+ * shuffle, which splits the bare seed by epoch number. */
+#define NN_INIT_SALT 0x696e6974ULL /* "init" */
+
 int nn_model_init(nn_model *m, uint64_t seed)
 {
     for (int p = 0; p < m->nparts; p++)
         for (int i = 0; i < m->parts[p]->n; i++) {
             nn_rng r;
-            nn_rng_split(&r, seed, (uint64_t)p * 1000 + (uint64_t)i);
+            nn_rng_split(&r, seed ^ NN_INIT_SALT, (uint64_t)p * 1000 + (uint64_t)i);
             if (nn_layer_init(m->parts[p]->layers[i], &r) < 0)
                 return -1;
         }

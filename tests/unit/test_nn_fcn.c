@@ -49,6 +49,24 @@ static void test_assignment_counts(void)
     CHECK(nn_fcn_build(&c, &m) == -1);
 }
 
+/* (loss(w + h) - loss(w - h)) / 2h at the weight *w, which is restored. */
+static double central_slope(nn_fcn *f, const float *xf, const uint8_t *yb, int64_t n, float *w, double h)
+{
+    float s = *w;
+    double l1 = 0, l2 = 0;
+    *w = (float)(s + h);
+    CHECK(nn_fcn_loss(f, nn_fcn_forward(f, xf, n, 1, 1), yb, n, 0, &l1) == 0);
+    *w = (float)(s - h);
+    CHECK(nn_fcn_loss(f, nn_fcn_forward(f, xf, n, 1, 1), yb, n, 0, &l2) == 0);
+    *w = s;
+    return (l1 - l2) / (2 * h);
+}
+
+static int slope_agrees(double num, double g)
+{
+    return fabs(num - g) <= 1e-3 + 2e-2 * fabs(num);
+}
+
 static int grad_check(int skip, int bn, int64_t classes)
 {
     nn_fcn_config c;
@@ -65,7 +83,7 @@ static int grad_check(int skip, int bn, int64_t classes)
     CHECK(nn_fcn_build(&c, &m) == 0);
     if (!m)
         return 1;
-    /* relu kinks and pool arg-max switches spoil finite differences:
+    /* relu rechecked and pool arg-max switches spoil finite differences:
      * check the same graph with tanh (relu is checked in test_nn_layers) */
     for (int q = 0; q < m->nparts; q++)
         for (int i = 0; i < m->parts[q]->n; i++)
@@ -90,25 +108,31 @@ static int grad_check(int skip, int bn, int64_t classes)
     float xf[n * 64 * 3];
     for (int i = 0; i < n * 64 * 3; i++)
         xf[i] = xb[i] / 255.0f;
-    int bad = 0, np, checked = 0;
+    int bad = 0, np, checked = 0, rechecked = 0;
     nn_param **ps = nn_model_params(m, 1, &np);
     for (int k = 0; k < np; k++) {
         nn_param *p = ps[k];
         for (int64_t i = 0; i < p->count; i += 1 + p->count / 5) {
-            float s = p->w[i];
-            double h = bn ? 2e-3 : 1e-2, l1, l2;
-            p->w[i] = (float)(s + h);
-            CHECK(nn_fcn_loss(&f, nn_fcn_forward(&f, xf, n, 1, 1), yb, n, 0, &l1) == 0);
-            p->w[i] = (float)(s - h);
-            CHECK(nn_fcn_loss(&f, nn_fcn_forward(&f, xf, n, 1, 1), yb, n, 0, &l2) == 0);
-            p->w[i] = s;
-            double num = (l1 - l2) / (2 * h);
+            double h = bn ? 2e-3 : 1e-2;
+            double num = central_slope(&f, xf, yb, n, &p->w[i], h);
+            /* A max-pool arg-max that switches inside [w - h, w + h] makes the
+             * loss non-smooth there.  Such a point is checked again with a
+             * step 8 times shorter, which leaves the switch outside unless it
+             * sits right at w; a wrong gradient fails with both steps. */
+            if (!slope_agrees(num, p->g[i])) {
+                rechecked++;
+                num = central_slope(&f, xf, yb, n, &p->w[i], h / 8);
+            }
             checked++;
-            if (!(fabs(num - p->g[i]) <= 1e-3 + 2e-2 * fabs(num)) && bad++ < 3)
+            if (!slope_agrees(num, p->g[i]) && bad++ < 3)
                 printf("    skip %d bn %d K %lld: param %s %d[%lld]: %.6g numeric %.6g\n", skip, bn,
                        (long long)classes, p->name, k, (long long)i, (double)p->g[i], num);
         }
     }
+    CHECK(rechecked * 10 <= checked); /* a switch is rare: many would hide a bug */
+    if (rechecked)
+        printf("    skip %d bn %d K %lld: %d of %d points checked again with a shorter step\n", skip, bn,
+               (long long)classes, rechecked, checked);
     CHECK(checked > 20);
     free(ps);
     nn_fcn_free(&f);
