@@ -8,8 +8,10 @@
 #include "nn/layer.h"
 
 #include "core/error.h"
+#include "core/mem.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int bn_setup(nn_layer *l)
@@ -26,6 +28,10 @@ static int bn_setup(nn_layer *l)
     return 0;
 }
 
+/* The loops run over rows with one accumulator per channel, so each pass
+ * reads x in memory order (a loop per channel would stride by c and read
+ * every cache line c / 16 times); each channel's sums still add rows in
+ * order 0, 1, 2, ... */
 static int bn_forward(nn_layer *l, const float *x, float *y, int64_t n)
 {
     int64_t c = l->in.d[l->in.ndim - 1];
@@ -33,34 +39,45 @@ static int bn_forward(nn_layer *l, const float *x, float *y, int64_t n)
     const float *gamma = l->p[0].w, *beta = l->p[1].w;
     float *mm = l->p[2].w, *mv = l->p[3].w;
     float *xhat = nn_layer_cache(l, rows * c + c);
-    if (!xhat)
+    double *mean = nn_alloc((size_t)(2 * c), sizeof *mean), *var = mean ? mean + c : NULL; /* (c), (c) */
+    if (!xhat || !mean) {
+        free(mean);
         return -1;
+    }
     float *inv = xhat + rows * c;
-    for (int64_t j = 0; j < c; j++) {
-        double mean, var;
-        if (l->training) {
-            double s = 0, s2 = 0;
-            for (int64_t r = 0; r < rows; r++)
-                s += x[r * c + j];
-            mean = s / (double)rows;
-            for (int64_t r = 0; r < rows; r++) {
-                double d = x[r * c + j] - mean;
-                s2 += d * d;
+    if (l->training) {
+        for (int64_t j = 0; j < c; j++)
+            mean[j] = var[j] = 0;
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t j = 0; j < c; j++)
+                mean[j] += x[r * c + j];
+        for (int64_t j = 0; j < c; j++)
+            mean[j] /= (double)rows;
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t j = 0; j < c; j++) {
+                double d = x[r * c + j] - mean[j];
+                var[j] += d * d;
             }
-            var = s2 / (double)rows;
-            mm[j] = (float)(l->momentum * mm[j] + (1 - l->momentum) * mean);
-            mv[j] = (float)(l->momentum * mv[j] + (1 - l->momentum) * var);
-        } else {
-            mean = mm[j];
-            var = mv[j];
+        for (int64_t j = 0; j < c; j++) {
+            var[j] /= (double)rows; /* biased, as Keras normalizes */
+            mm[j] = (float)(l->momentum * mm[j] + (1 - l->momentum) * mean[j]);
+            mv[j] = (float)(l->momentum * mv[j] + (1 - l->momentum) * var[j]);
         }
-        inv[j] = (float)(1.0 / sqrt(var + l->eps));
-        for (int64_t r = 0; r < rows; r++) {
-            float xh = (float)(x[r * c + j] - mean) * inv[j];
+    } else {
+        for (int64_t j = 0; j < c; j++) {
+            mean[j] = mm[j];
+            var[j] = mv[j];
+        }
+    }
+    for (int64_t j = 0; j < c; j++)
+        inv[j] = (float)(1.0 / sqrt(var[j] + l->eps));
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t j = 0; j < c; j++) {
+            float xh = (float)(x[r * c + j] - mean[j]) * inv[j];
             xhat[r * c + j] = xh;
             y[r * c + j] = gamma[j] * xh + beta[j];
         }
-    }
+    free(mean);
     return 0;
 }
 
@@ -71,27 +88,35 @@ static int bn_backward(nn_layer *l, const float *x, const float *y, const float 
     int64_t c = l->in.d[l->in.ndim - 1];
     int64_t rows = n * (nn_shape_size(&l->in) / c);
     const float *xhat = l->cache, *inv = l->cache + rows * c, *gamma = l->p[0].w;
-    for (int64_t j = 0; j < c; j++) {
-        double sdy = 0, sdyx = 0;
-        for (int64_t r = 0; r < rows; r++) {
-            sdy += dy[r * c + j];
-            sdyx += (double)dy[r * c + j] * xhat[r * c + j];
-        }
-        l->p[0].g[j] += (float)sdyx;
-        l->p[1].g[j] += (float)sdy;
-        if (!dx)
-            continue;
-        float k = gamma[j] * inv[j];
-        if (l->training) {
-            /* dx = gamma/sigma * (dy - mean(dy) - xhat * mean(dy * xhat)) */
-            float a = (float)(sdy / (double)rows), b = (float)(sdyx / (double)rows);
-            for (int64_t r = 0; r < rows; r++)
-                dx[r * c + j] = k * (dy[r * c + j] - a - xhat[r * c + j] * b);
-        } else {
-            for (int64_t r = 0; r < rows; r++)
-                dx[r * c + j] = k * dy[r * c + j];
-        }
+    double *sdy = nn_alloc((size_t)(2 * c), sizeof *sdy), *sdyx = sdy ? sdy + c : NULL; /* (c), (c) */
+    float *k = nn_alloc((size_t)(3 * c), sizeof *k), *a = k ? k + c : NULL, *b = k ? k + 2 * c : NULL;
+    if (!sdy || !k) {
+        free(sdy);
+        free(k);
+        return -1;
     }
+    for (int64_t j = 0; j < c; j++)
+        sdy[j] = sdyx[j] = 0;
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t j = 0; j < c; j++) {
+            sdy[j] += dy[r * c + j];
+            sdyx[j] += (double)dy[r * c + j] * xhat[r * c + j];
+        }
+    for (int64_t j = 0; j < c; j++) {
+        l->p[0].g[j] += (float)sdyx[j];
+        l->p[1].g[j] += (float)sdy[j];
+        k[j] = gamma[j] * inv[j];
+        /* training: dx = gamma/sigma * (dy - mean(dy) - xhat * mean(dy * xhat));
+         * inference (fixed statistics): dx = gamma/sigma * dy */
+        a[j] = l->training ? (float)(sdy[j] / (double)rows) : 0.0f;
+        b[j] = l->training ? (float)(sdyx[j] / (double)rows) : 0.0f;
+    }
+    if (dx)
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t j = 0; j < c; j++)
+                dx[r * c + j] = k[j] * (dy[r * c + j] - a[j] - xhat[r * c + j] * b[j]);
+    free(sdy);
+    free(k);
     return 0;
 }
 
