@@ -192,6 +192,12 @@ skipped_section() {
 seconds_of() { awk -F '\t' 'NR > 1 {s += $4} END {printf "%.1f", s}' "$1"; }
 # epochs_of HISTORY.tsv: the epochs trained.
 epochs_of() { awk 'END {print NR - 1}' "$1"; }
+# val_of HISTORY.tsv: two fields, the last epoch's validation loss and the
+# lowest one with its epoch ("0.91<TAB>0.75 (7)"); "-<TAB>-" without validation.
+val_of() {
+  awk -F '\t' 'NR > 1 && $3 != "" {last = $3; if (at == "" || $3 + 0 < best + 0) {best = $3; at = $1}}
+    END {if (at == "") printf "-\t-"; else printf "%.4g\t%.4g (%d)", last, best, at}' "$1"
+}
 
 # timed_per N FILE COMMAND...: run COMMAND and write the milliseconds it took
 # per item (N items) to FILE.

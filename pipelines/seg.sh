@@ -114,16 +114,16 @@ experiment() {
       classes.tsv $m.classify.tsv $m.segment.tsv; } > $m.classes.tsv
   fresh $m.pred.png $m.Yhat.npy X.show.npy || { spread $m.Yhat.npy $m.Yhat.show.npy &&
     plot triples -n "$(pictures)" -s 2 --ignore "$IGNORE" -o $m.pred.png X.show.npy Y.show.npy $m.Yhat.show.npy; }
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $m \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $m \
     "$(tsv_get $m.report.tsv params_trainable)" "$(epochs_of $m.history.tsv)" "$(seconds_of $m.history.tsv)" \
     "$(tsv_get $m.segment.tsv pixel_accuracy)" "$(tsv_get $m.segment.tsv iou_macro)" \
     "$(tsv_get $m.classify.tsv precision_macro)" "$(tsv_get $m.classify.tsv recall_macro)" \
-    "$(cat $m.predict_ms.txt)" | update $m.row.tsv
+    "$(cat $m.predict_ms.txt)" "$(val_of $m.history.tsv)" | update $m.row.tsv
 }
 
 # ---- report ---------------------------------------------------------------------------
 write_report() {
-  summary "$(printf 'model\tparameters\tepochs\ttrain seconds\tpixel accuracy\tmean IoU\tmacro precision\tmacro recall\tpredict ms/image')" |
+  summary "$(printf 'model\tparameters\tepochs\ttrain seconds\tpixel accuracy\tmean IoU\tmacro precision\tmacro recall\tpredict ms/image\tlast val loss\tlowest val loss (epoch)')" |
     update summary.tsv
   # Mean IoU per experiment, and IoU per class side by side.
   cut -f1,6 summary.tsv | update iou.tsv
@@ -152,6 +152,9 @@ write_report() {
     echo "Scores on the validation images. Prediction time is the whole \`train-fcn predict\` run divided by the images."
     echo
     echo "@table summary.tsv Models side by side"
+    # How far the last epoch (the one scored) is from the model's best.
+    awk -F '\t' 'NR > 1 && $10 != "-" {split($11, b, " "); if (b[1] > 0 && $10 / b[1] > worst) {worst = $10 / b[1]; m = $1}}
+      END {if (worst > 1.05) printf "Each row is one training run, scored after its last epoch. The validation loss moves from epoch to epoch: %s ended %.0f %% above its lowest. Differences of a few points between rows can come from that alone; bench/fcn_quality.sh repeats runs over seeds.\n\n", m, 100 * (worst - 1)}' summary.tsv
     [ -f iou.svg ] && echo "@image iou.svg Mean IoU per model"
     echo "@table iou_classes.tsv IoU per class and model"
     for m in $EXPERIMENTS; do
