@@ -242,6 +242,9 @@ write_report() {
     [ "$(wc -l < grid_knn.tsv)" -gt 1 ] && echo "@table grid_knn.tsv k-NN accuracy on the test codes, by model and code size"
     [ "$(wc -l < grid_mse.tsv)" -gt 1 ] && echo "@table grid_mse.tsv Test reconstruction error (MSE per pixel), by model and code size"
     echo "@table summary.tsv Every model"
+    # Models whose codes say (almost) nothing about the digit: k-NN near chance.
+    stuck=$(awk -F '\t' 'NR > 1 && $9 != "-" && $9 + 0 < 0.25 {printf "%s%s", n++ ? ", " : "", $1}' summary.tsv)
+    [ -n "$stuck" ] && echo "Collapsed: $stuck (k-NN accuracy on the codes under 0.25, where chance is 0.1): such a model gives nearly every input the same reconstruction, an average digit (see its pictures below). With the assignment's settings the dense autoencoder does this at small code sizes and the categorical VAE keeps to one category; PyTorch with the same settings does the same (docs/benchmarks.md, \"train-vae next to PyTorch\")."
     [ -f cat-vae.row.tsv ] &&
       echo "- cat-vae categories as clusters of the test digits: NMI $(printf %.4f "$(tsv_get cat-vae.cluster.tsv nmi)"), ARI $(printf %.4f "$(tsv_get cat-vae.cluster.tsv ari)")."
     [ -n "$var" ] && echo "@image $var PCA: explained variance ratio (cumulative) by component"
