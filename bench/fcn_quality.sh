@@ -12,7 +12,9 @@
 # Environment: OUT (default build/fcn_quality), SIZE (default 128: images
 # SIZE x SIZE), JOBS processes at once (default 1; each job uses one
 # thread), PLAN a file of jobs instead of the built-in plan (lines as
-# `sh bench/fcn_quality.sh plan` prints them).
+# `sh bench/fcn_quality.sh plan` prints them), VAL=1 also the val loss
+# after every epoch on both sides (nnpipe: OUT/runs/NAME/history.tsv;
+# PyTorch: the EPOCH lines of OUT/runs/NAME/log); it changes no training.
 #
 # A job: SIDE TASK SEED EPOCHS [OPTIONS]
 #   TASK car (class 8 against the rest), road (class 3) or all (the 11
@@ -75,13 +77,14 @@ run_job() {
     # shellcheck disable=SC2086 # classes and the options are lists of words
     /usr/bin/time -f "%e %U %S %M" -o "$W/time" "$BIN/train-fcn" -q --threads 1 --classes $classes \
       -e "$epochs" -b 8 --seed "$seed" --history "$W/history.tsv" -o "$W/model.st" \
+      $([ -n "${VAL:-}" ] && echo "--val-x $D/X_val.npy --val-y $D/${task}_val.npy") \
       $([ "$opts" = - ] || echo "$opts" | tr ',' ' ') "$D/X_train.npy" "$D/${task}_train.npy" 2>"$W/log" ||
       { echo "failed: $name" >&2; return 1; }
     "$BIN/train-fcn" predict --threads 1 -m "$W/model.st" --argmax "$D/X_val.npy" -o "$W/pred.npy" || return 1
     spe=$(awk -F '\t' 'NR > 1 { s += $4; n++ } END { if (n) printf "%.2f", s / n }' "$W/history.tsv")
   else
     [ "$opts" = - ] || { echo "$name: options are for nnpipe jobs" >&2; return 1; }
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 ${VAL:+VAL_LOSS=1} \
       /usr/bin/time -f "%e %U %S %M" -o "$W/time" "$PY" "$here/fcn_peer.py" "$D/$task" 1 "$epochs" "$k" \
       "$W/pred.npy" "$seed" >"$W/peer.txt" 2>"$W/log" || { echo "failed: $name" >&2; return 1; }
     spe=$(sed -n 's/^SECONDS_PER_EPOCH //p' "$W/peer.txt")

@@ -34,12 +34,18 @@
 
 /* Cache blocking for Zen 4 (L1d 32 KiB, L2 1 MiB per core).  KC x MR
  * floats of A (12 KiB) sit in L1 with a stream of B; the KC x NC block of
- * B (512 KiB) and an R x KC chunk of A (up to 192 KiB) share L2. */
+ * B (512 KiB) and an R x KC chunk of A (up to 192 KiB) share L2.  Without
+ * AVX-512 (Zen 3 here: L2 512 KiB per core) NC is 128, a 256 KiB block
+ * of B: 90 GFLOPS at n = 1024 on one thread against 67 with NC = 256. */
 #ifndef NN_GEMM_KC
 #define NN_GEMM_KC 512
 #endif
 #ifndef NN_GEMM_NC
+#if NN_GEMM_NR == 32
 #define NN_GEMM_NC 256
+#else
+#define NN_GEMM_NC 128
+#endif
 #endif
 #ifndef NN_GEMM_NC3
 #define NN_GEMM_NC3 4096

@@ -18,10 +18,21 @@
 #include <stdint.h>
 
 /* Register tile: MR x NR floats of C live in registers during the k loop:
- * 6 x 32 = 12 accumulators of 16 floats (zmm) + 2 for a row of B + 1
- * broadcast.  The kernel table in gemm_kernel.c is written for these. */
+ * 12 accumulators, 2 vectors for a row of B and 1 broadcast, out of the
+ * 16 vector registers of x86-64 (32 with AVX-512).  With AVX-512, 6 x 32
+ * (zmm, 16 floats); with AVX or AVX2, 6 x 16 (ymm, 8 floats): 6 x 32
+ * there needs 24 accumulators, spills, and ran at half the speed
+ * (40 against 80 GFLOPS at n = 1024 on Zen 3).  Elsewhere (SSE2, NEON:
+ * 4 floats) 6 x 8.  The kernel table in gemm_kernel.c is written for
+ * MR = 6. */
 #define NN_GEMM_MR 6
+#if defined(__AVX512F__)
 #define NN_GEMM_NR 32
+#elif defined(__AVX__)
+#define NN_GEMM_NR 16
+#else
+#define NN_GEMM_NR 8
+#endif
 
 /* Complete unrolling of a short fixed loop before gcc's vectorizer and
  * loop-to-memcpy pass see it: the result is straight vector code instead
