@@ -22,7 +22,7 @@
  * 16 vector registers of x86-64 (32 with AVX-512).  With AVX-512, 6 x 32
  * (zmm, 16 floats); with AVX or AVX2, 6 x 16 (ymm, 8 floats): 6 x 32
  * there needs 24 accumulators, spills, and ran at half the speed
- * (40 against 80 GFLOPS at n = 1024 on Zen 3).  Elsewhere (SSE2, NEON:
+ * (42.7 against 84.3 GFLOPS at n = 1024 on Zen 3).  Elsewhere (SSE2, NEON:
  * 4 floats) 6 x 8.  The kernel table in gemm_kernel.c is written for
  * MR = 6. */
 #define NN_GEMM_MR 6
